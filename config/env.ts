@@ -1,0 +1,70 @@
+/**
+ * Environment variables, parsed once at start-up. A bad value stops start-up with one line per
+ * variable at fault; secrets never appear in that message.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Seconds as a plain number ("120") or a duration ("2m"); kept under Slack's response_url life. */
+const displaySeconds = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return 120;
+    const seconds = /^\d+$/.test(text.trim()) ? Number(text) : parseDuration(text);
+    if (seconds === null || seconds < 5 || seconds > 1500) {
+      ctx.addIssue({ code: 'custom', message: 'must be between 5 and 1500 seconds (e.g. 120 or 2m): the reveal must expire well within the 30 minutes a Slack response_url lives' });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const secret = (min: number) => optionalText.refine((v) => v === undefined || v.length >= min, `must be at least ${min} characters`);
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-/.test(v), 'must start with xoxb-'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with xapp-'),
+  SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
+  TEMPORAL_CLI_PATH: optionalText,
+  VERIFY_API_TOKEN: secret(16),
+  KEY_HASH_SECRET: secret(32),
+  POLICY_FILE: optionalText,
+  KEY_DISPLAY_SECONDS: displaySeconds,
+  KEYOPS_DATA_DIR: optionalText.transform((v) => v ?? '.keyops'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+}
+
+/** Separate production processes have no embedded defaults: these must be set. */
+export function requireEnv<K extends keyof Env>(env: Env, names: readonly K[]): { [P in K]-?: NonNullable<Env[P]> } & Env {
+  const missing = names.filter((name) => env[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`missing environment variables:\n${missing.map((n) => `  ${String(n)}: required`).join('\n')}`);
+  }
+  return env as { [P in K]-?: NonNullable<Env[P]> } & Env;
+}

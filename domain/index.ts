@@ -1,0 +1,6 @@
+export * from './keyFormat';
+export * from './keyMask';
+export * from './keyHash';
+export * from './duration';
+export * from './errors';
+export * from './policy';

@@ -1,0 +1,111 @@
+/**
+ * The policy: who may get which keys, how, and for how long. Parsed from YAML with zod at
+ * start-up (config/policyFile.ts); every duration is normalised to seconds here.
+ */
+import { z } from 'zod';
+import { durationSchema } from './duration';
+
+const slackIdSchema = z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'must be a Slack user (U…/W…) or user-group (S…) id');
+const idList = z.array(slackIdSchema).default([]);
+
+const scopeSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'scope names are lower-case, e.g. billing:read'),
+  description: z.string().min(1).max(150),
+  sensitive: z.boolean().default(false),
+});
+
+const environmentSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'environment names are lower-case words'),
+    tag: z.string().regex(/^[a-z0-9]{1,8}$/, 'tags are 1-8 lower-case letters or digits'),
+    default: z.boolean().default(false),
+    lifetimes: z.array(durationSchema).min(1),
+    defaultLifetime: durationSchema,
+    approval: z.enum(['none', 'required']),
+  })
+  .refine((env) => env.lifetimes.includes(env.defaultLifetime), {
+    message: 'defaultLifetime must be one of lifetimes',
+    path: ['defaultLifetime'],
+  });
+
+const rateLimitSchema = z.strictObject({
+  perSecond: z.number().int().positive(),
+  burst: z.number().int().positive(),
+  monthlyQuota: z.number().int().positive(),
+});
+
+export const policySchema = z
+  .strictObject({
+    keyPrefix: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'use 2-12 lower-case letters or digits, starting with a letter'),
+    reveal: z.strictObject({ window: durationSchema }),
+    quickStart: z.strictObject({ exampleUrl: z.url() }),
+    roles: z.strictObject({ admins: idList, oncall: idList, viewers: idList }),
+    scopes: z.array(scopeSchema).min(1),
+    defaultScopes: z.array(z.string()).default([]),
+    environments: z.array(environmentSchema).min(1),
+    approval: z.strictObject({
+      approvers: idList,
+      sensitiveApprovers: idList,
+      required: z.union([z.literal(1), z.literal(2)]).default(1),
+      managers: z.record(slackIdSchema, slackIdSchema).default({}),
+      reminderEvery: durationSchema,
+      escalateAfter: durationSchema,
+      escalateTo: idList,
+      timeout: durationSchema,
+      channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').nullable().default(null),
+    }),
+    rotation: z.strictObject({ graceOptions: z.array(durationSchema).min(1), defaultGrace: durationSchema }),
+    notices: z.strictObject({
+      expiry: z.array(durationSchema).default([]),
+      expiringSoon: durationSchema,
+      unusedAfter: durationSchema,
+      neverUsedAfter: durationSchema,
+    }),
+    limits: z.strictObject({ keyRequestsPerUserPerHour: z.number().int().positive() }),
+    rateLimits: z.record(z.string(), rateLimitSchema).default({}),
+  })
+  .superRefine((policy, ctx) => {
+    const scopeNames = new Set(policy.scopes.map((s) => s.name));
+    policy.defaultScopes.forEach((name, i) => {
+      if (!scopeNames.has(name)) ctx.addIssue({ code: 'custom', path: ['defaultScopes', i], message: `unknown scope "${name}"` });
+    });
+    const defaults = policy.environments.filter((e) => e.default);
+    if (defaults.length > 1) ctx.addIssue({ code: 'custom', path: ['environments'], message: 'only one environment can be the default' });
+    const seen = new Set<string>();
+    policy.environments.forEach((env, i) => {
+      if (seen.has(env.name) || seen.has(env.tag)) ctx.addIssue({ code: 'custom', path: ['environments', i], message: 'environment names and tags must be unique' });
+      seen.add(env.name).add(env.tag);
+    });
+    const envNames = new Set(policy.environments.map((e) => e.name));
+    for (const name of Object.keys(policy.rateLimits)) {
+      if (!envNames.has(name)) ctx.addIssue({ code: 'custom', path: ['rateLimits', name], message: `unknown environment "${name}"` });
+    }
+    if (!policy.rotation.graceOptions.includes(policy.rotation.defaultGrace)) {
+      ctx.addIssue({ code: 'custom', path: ['rotation', 'defaultGrace'], message: 'defaultGrace must be one of graceOptions' });
+    }
+  });
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyEnvironment = Policy['environments'][number];
+export type PolicyScope = Policy['scopes'][number];
+
+export function defaultEnvironment(policy: Policy): PolicyEnvironment {
+  return policy.environments.find((e) => e.default) ?? (policy.environments[0] as PolicyEnvironment);
+}
+
+export function findEnvironment(policy: Policy, name: string): PolicyEnvironment | undefined {
+  return policy.environments.find((e) => e.name === name);
+}
+
+export function findEnvironmentByTag(policy: Policy, tag: string): PolicyEnvironment | undefined {
+  return policy.environments.find((e) => e.tag === tag);
+}
+
+/** Approval is needed for an environment that requires it or for any sensitive scope. */
+export function requestNeedsApproval(policy: Policy, request: { environment: string; scopes: readonly string[] }): boolean {
+  const env = findEnvironment(policy, request.environment);
+  if (env?.approval === 'required') return true;
+  return policy.scopes.some((s) => s.sensitive && request.scopes.includes(s.name));
+}
+
+export type Role = 'admin' | 'oncall' | 'viewer' | 'developer';

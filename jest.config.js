@@ -1,0 +1,19 @@
+/** @type {import('jest').Config} */
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+
+module.exports = {
+  testEnvironment: 'node',
+  // Two cores: integration tests share one Postgres server and start Temporal servers.
+  maxWorkers: 2,
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/{db,workflows,api,e2e}/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      testTimeout: 60000,
+    },
+  ],
+};
