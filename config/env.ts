@@ -27,7 +27,8 @@ const displaySeconds = z
 const secret = (min: number) => optionalText.refine((v) => v === undefined || v.length >= min, `must be at least ${min} characters`);
 
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Blank counts as unset, like every other variable (z.coerce would turn "" into port 0).
+  PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).default(3000)),
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-/.test(v), 'must start with xoxb-'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with xapp-'),

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { policySchema, type Policy } from '../domain/policy';
 import { ConfigError } from './env';
 
@@ -21,7 +21,9 @@ export function parsePolicy(options: { text: string; file: string }): Policy {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const fieldPath = issue.path.map(String);
-    const line = lineOf({ doc, lineCounter, fieldPath });
+    // An unknown key is reported on its parent object: point at the key's own line instead.
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const line = (unknownKey === undefined ? null : keyLineOf({ doc, lineCounter, fieldPath, key: unknownKey })) ?? lineOf({ doc, lineCounter, fieldPath });
     const where = line === null ? options.file : `${options.file}:${line}`;
     return `  ${where}: ${fieldPath.join('.') || '(top level)'}: ${issue.message}`;
   });
@@ -36,6 +38,16 @@ function lineOf(options: { doc: ReturnType<typeof parseDocument>; lineCounter: L
     if (isNode(node) && node.range) return options.lineCounter.linePos(node.range[0]).line;
   }
   return null;
+}
+
+/** The line of the key `key` in the mapping at `fieldPath`, or null when there is no such key. */
+function keyLineOf(options: { doc: ReturnType<typeof parseDocument>; lineCounter: LineCounter; fieldPath: string[]; key: string }): number | null {
+  const keys = options.fieldPath.map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  const parent = keys.length === 0 ? options.doc.contents : options.doc.getIn(keys, true);
+  if (!isMap(parent)) return null;
+  const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === options.key);
+  const keyNode = pair?.key;
+  return isNode(keyNode) && keyNode.range ? options.lineCounter.linePos(keyNode.range[0]).line : null;
 }
 
 export function loadPolicy(file: string | undefined): { policy: Policy; file: string } {

@@ -4,3 +4,4 @@ export * from './keyHash';
 export * from './duration';
 export * from './errors';
 export * from './policy';
+export * from './ids';

@@ -1,0 +1,15 @@
+import type { Db } from '../db/client';
+import type { Policy } from '../domain/policy';
+import type { Logger } from '../runtime/log';
+import type { SlackGateway } from './slackGateway';
+
+/** What activities may touch; injected so tests use the real Postgres and a fake Slack. */
+export interface ActivityDeps {
+  db: Db;
+  slack: SlackGateway;
+  clock: () => Date;
+  policy: Policy;
+  keyHashSecret: string;
+  displaySeconds: number;
+  log: Logger;
+}

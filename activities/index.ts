@@ -1,0 +1,17 @@
+/**
+ * All activities, built by one factory from their dependencies. Workflows import only the type
+ * (`import type { Activities }`) and proxy it.
+ */
+import type { ActivityDeps } from './deps';
+import { createKeyRequestActivities } from './keyRequests';
+import { createRevealActivities } from './reveal';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createKeyRequestActivities(deps),
+    ...createRevealActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';

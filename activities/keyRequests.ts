@@ -1,0 +1,87 @@
+/** Recording requests and their pending keys. Every write is idempotent: retries change nothing. */
+import { recordAudit } from '../db/audit';
+import type { ActivityDeps } from './deps';
+import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
+import { buildRequestNeedsApproval } from '../bot/views/revealMessages';
+
+export function createKeyRequestActivities(deps: ActivityDeps) {
+  return {
+    async recordKeyRequest(input: KeyRequestInput): Promise<void> {
+      await deps.db.$transaction(async (tx) => {
+        const existing = await tx.keyRequest.findUnique({ where: { id: input.requestId }, select: { id: true } });
+        if (existing) return;
+        await tx.keyRequest.create({
+          data: {
+            id: input.requestId,
+            requesterId: input.requesterId,
+            name: input.name,
+            environment: input.environment,
+            scopes: input.scopes,
+            lifetimeSeconds: input.lifetimeSeconds,
+            reason: input.reason,
+            status: input.needsApproval ? 'PENDING_APPROVAL' : 'APPROVED',
+            needsApproval: input.needsApproval,
+            channelId: input.channelId,
+            workflowId: keyRequestWorkflowId(input.requestId),
+            createdAt: deps.clock(),
+          },
+        });
+        await recordAudit(tx, {
+          actorId: input.requesterId,
+          action: 'key.requested',
+          targetType: 'request',
+          targetId: input.requestId,
+          source: input.source,
+          details: { name: input.name, environment: input.environment, scopes: input.scopes, lifetimeSeconds: input.lifetimeSeconds, needsApproval: input.needsApproval, reason: input.reason },
+          dedupeKey: `requested:${input.requestId}`,
+        });
+      });
+    },
+
+    async createPendingKey(input: KeyRequestInput): Promise<void> {
+      const now = deps.clock();
+      await deps.db.$transaction(async (tx) => {
+        const existing = await tx.apiKey.findUnique({ where: { id: input.keyId }, select: { id: true } });
+        if (existing) return;
+        await tx.apiKey.create({
+          data: {
+            id: input.keyId,
+            ownerId: input.requesterId,
+            name: input.name,
+            environment: input.environment,
+            scopes: input.scopes,
+            status: 'PENDING_REVEAL',
+            createdAt: now,
+            // Provisional: the lifetime starts when the key is revealed (see revealKey).
+            expiresAt: new Date(now.getTime() + input.lifetimeSeconds * 1000),
+            requestId: input.requestId,
+          },
+        });
+        await tx.keyRequest.update({ where: { id: input.requestId }, data: { status: 'FULFILLED', decidedAt: now } });
+        await recordAudit(tx, {
+          actorId: input.requesterId,
+          action: 'key.created',
+          targetType: 'key',
+          targetId: input.keyId,
+          source: input.source,
+          details: { requestId: input.requestId, name: input.name, environment: input.environment, scopes: input.scopes },
+          dedupeKey: `created:${input.keyId}`,
+        });
+      });
+    },
+
+    async rejectKeyRequest(options: { requestId: string; code: 'APPROVAL_NOT_AVAILABLE' }): Promise<void> {
+      const request = await deps.db.keyRequest.findUniqueOrThrow({ where: { id: options.requestId } });
+      const dedupeKey = `rejected:${request.id}`;
+      if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
+      await deps.slack.postEphemeral({ channel: request.channelId, user: request.requesterId, ...buildRequestNeedsApproval(request) }).catch(async () => {
+        const dm = await deps.slack.openDm({ user: request.requesterId });
+        await deps.slack.postMessage({ channel: dm, ...buildRequestNeedsApproval(request) });
+      });
+      await deps.db.$transaction(async (tx) => {
+        await tx.keyRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedAt: deps.clock() } });
+        await recordAudit(tx, { actorId: 'system', action: 'request.rejected', targetType: 'request', targetId: request.id, source: `workflow:${request.workflowId}`, details: { code: options.code }, dedupeKey });
+      });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The one-time delivery of a key. `revealKey` is the only code that ever holds a plaintext key:
+ * it mints it, stores its hash, shows it through the click's response_url and forgets it. Only
+ * the masked form leaves this module, so no workflow payload can carry the secret.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { recordAudit } from '../db/audit';
+import type { ActivityDeps } from './deps';
+import { ResponseUrlGone, type SlackMessage } from './slackGateway';
+import { mintKey, parseKey } from '../domain/keyFormat';
+import { hashKey } from '../domain/keyHash';
+import { maskKey } from '../domain/keyMask';
+import { findEnvironment } from '../domain/policy';
+import type { RevealResult } from '../workflows/keyRequest';
+import { buildMaskedAfterReveal, buildRevealedKey, buildRevealOffer, buildRevealWindowClosed } from '../bot/views/revealMessages';
+
+export function createRevealActivities(deps: ActivityDeps) {
+  const loadKey = (keyId: string) =>
+    deps.db.apiKey.findUniqueOrThrow({ where: { id: keyId }, include: { request: { select: { lifetimeSeconds: true, channelId: true, createdAt: true, workflowId: true } } } });
+
+  const envTagOf = (environment: string): string => {
+    const env = findEnvironment(deps.policy, environment);
+    if (!env) throw ApplicationFailure.nonRetryable(`environment "${environment}" is no longer in the policy`);
+    return env.tag;
+  };
+
+  /** Owner-only: ephemeral in the channel of the command, or the app's DM when that is refused. */
+  const tellOwner = async (options: { ownerId: string; channelId: string; message: SlackMessage }): Promise<void> => {
+    try {
+      await deps.slack.postEphemeral({ channel: options.channelId, user: options.ownerId, ...options.message });
+    } catch (error) {
+      deps.log.warn('ephemeral message refused; sending a DM instead', { channelId: options.channelId, error: (error as Error).message });
+      const dm = await deps.slack.openDm({ user: options.ownerId });
+      await deps.slack.postMessage({ channel: dm, ...options.message });
+    }
+  };
+
+  return {
+    async offerReveal(options: { keyId: string; channelId: string }): Promise<void> {
+      const key = await loadKey(options.keyId);
+      const dedupeKey = `offered:${key.id}`;
+      if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
+      const requestedAt = key.request?.createdAt ?? key.createdAt;
+      const message = buildRevealOffer({
+        keyId: key.id,
+        name: key.name,
+        environment: key.environment,
+        scopes: key.scopes,
+        maskedPreview: `${deps.policy.keyPrefix}_${envTagOf(key.environment)}_…????`,
+        lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
+        revealWindowEndsAt: new Date(requestedAt.getTime() + deps.policy.reveal.window * 1000),
+      });
+      await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
+      await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
+    },
+
+    async revealKey(options: { keyId: string; responseUrl: string; clickerId: string }): Promise<RevealResult> {
+      const key = await loadKey(options.keyId);
+      if (key.status === 'ACTIVE' && key.maskedKey) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
+      if (key.status !== 'PENDING_REVEAL') throw ApplicationFailure.nonRetryable(`key ${key.id} is ${key.status}, not pending reveal`);
+
+      const plaintext = mintKey({ prefix: deps.policy.keyPrefix, envTag: envTagOf(key.environment) });
+      const parsed = parseKey(plaintext);
+      if (!parsed.ok) throw new Error('minted key failed its own parse');
+      const maskedKey = maskKey(parsed.key);
+      const now = deps.clock();
+      const expiresAt = new Date(now.getTime() + (key.request?.lifetimeSeconds ?? 0) * 1000);
+      // The hash is stored before the key is shown (status still PENDING_REVEAL, so verify says
+      // PENDING): a key that reached its owner is always one keyops knows.
+      await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: hashKey({ key: plaintext, secret: deps.keyHashSecret }), maskedKey } });
+      const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl });
+      try {
+        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
+      } catch (error) {
+        if (!(error instanceof ResponseUrlGone)) throw error; // retried: a retry mints a fresh key and replaces this hash
+        await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: null, maskedKey: null } });
+        await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'response_url expired or used up' } });
+        return { outcome: 'DELIVERY_FAILED' };
+      }
+      await deps.db.$transaction(async (tx) => {
+        await tx.apiKey.update({ where: { id: key.id }, data: { status: 'ACTIVE', revealedAt: now, expiresAt } });
+        await recordAudit(tx, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });
+      });
+      return { outcome: 'REVEALED', maskedKey };
+    },
+
+    async maskRevealedKey(options: { keyId: string; responseUrl: string }): Promise<void> {
+      const key = await loadKey(options.keyId);
+      if (!key.maskedKey) throw ApplicationFailure.nonRetryable(`key ${key.id} has no masked form`);
+      const message = buildMaskedAfterReveal({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, maskedKey: key.maskedKey, expiresAt: key.expiresAt });
+      try {
+        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
+      } catch (error) {
+        if (!(error instanceof ResponseUrlGone)) throw error;
+        deps.log.warn('could not hide a revealed key: its response_url is gone', { keyId: key.id });
+      }
+      await recordAudit(deps.db, { actorId: 'system', action: 'key.display_expired', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey: `display_expired:${key.id}` });
+    },
+
+    async closeRevealWindow(options: { keyId: string }): Promise<void> {
+      const key = await loadKey(options.keyId);
+      if (key.status !== 'PENDING_REVEAL') return;
+      const dedupeKey = `window_closed:${key.id}`;
+      await deps.db.$transaction(async (tx) => {
+        await tx.apiKey.update({ where: { id: key.id }, data: { status: 'REVOKED', keyHash: null, revokedAt: deps.clock(), revokedBy: 'system', revokedReason: 'reveal window closed before the key was revealed' } });
+        await recordAudit(tx, { actorId: 'system', action: 'key.reveal_window_closed', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
+      });
+      await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealWindowClosed({ ...key, keyId: key.id }) });
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The HTTP API: health and key verification. Plain node:http, no framework, because verify is
+ * the hot path every company API calls on every request.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../runtime/log';
+import { verifyKey, type VerifyDeps } from './verify';
+
+export const MAX_BODY_BYTES = 8 * 1024;
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ApiDeps {
+  verify: VerifyDeps;
+  /** Bearer token company APIs present; verification is refused when it is unset. */
+  verifyApiToken: string | undefined;
+  healthChecks: HealthCheck[];
+  log: Logger;
+}
+
+const verifyBodySchema = z.object({ key: z.string().max(512) });
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Returns a handler that answers the API's routes and returns false for anything else. */
+export function createApiRoutes(deps: ApiDeps): RouteHandler {
+  const expectedToken = deps.verifyApiToken ? digest(deps.verifyApiToken) : null;
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerHealth({ deps, res });
+      return true;
+    }
+    if (path === '/v1/keys/verify') {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerVerify({ deps, req, res, expectedToken });
+      return true;
+    }
+    return false;
+  };
+}
+
+async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Promise<void> {
+  const results = await Promise.all(
+    options.deps.healthChecks.map(async (c) => {
+      try {
+        await c.check();
+        return [c.name, 'ok'] as const;
+      } catch (error) {
+        options.deps.log.warn('health check failed', { check: c.name, error: (error as Error).message });
+        return [c.name, 'unavailable'] as const;
+      }
+    }),
+  );
+  const healthy = results.every(([, state]) => state === 'ok');
+  sendJson(options.res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+}
+
+async function answerVerify(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {
+  const { req, res } = options;
+  if (!isAuthorized(req.headers.authorization, options.expectedToken)) {
+    req.resume();
+    res.setHeader('www-authenticate', 'Bearer');
+    return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <VERIFY_API_TOKEN>' });
+  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body === null) return sendJson(res, 413, { error: 'payload_too_large', message: `bodies are limited to ${MAX_BODY_BYTES} bytes` });
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return sendJson(res, 400, { error: 'bad_json', message: 'the body must be JSON: {"key": "..."}' });
+  }
+  const parsed = verifyBodySchema.safeParse(json);
+  if (!parsed.success) return sendJson(res, 400, { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' });
+  const result = await verifyKey(options.deps.verify, parsed.data.key);
+  sendJson(res, 200, result);
+}
+
+/** Compares digests so the comparison takes the same time whatever the presented token. */
+function isAuthorized(header: string | undefined, expected: Buffer | null): boolean {
+  if (!expected || !header) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return false;
+  return timingSafeEqual(digest(match[1] as string), expected);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Reads at most `limit` bytes; null when the body is larger (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

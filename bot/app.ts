@@ -1,0 +1,76 @@
+/**
+ * The Slack surface: a Bolt app on the HTTP receiver (POST /slack/events), or on Socket Mode when
+ * SLACK_APP_TOKEN is set. The HTTP receiver's request listener is mounted on keyops's own HTTP
+ * server (see runtime/httpServer.ts) so Slack, health and the API share one port.
+ */
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { RequestListener } from 'node:http';
+import { isKeyopsError } from '../domain/errors';
+import type { Logger } from '../runtime/log';
+import type { BotDeps } from './deps';
+import { registerActions } from './listeners/actions';
+import { registerCommands } from './listeners/commands';
+import { registerViews } from './listeners/views';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  apiUrl?: string;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Set in HTTP mode: mount it at SLACK_EVENTS_PATH. */
+  requestListener: RequestListener | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): SlackApp {
+  const logger = boltLogger(options.deps.log.child({ name: 'bolt' }));
+  const clientOptions = options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {};
+  const receiver = options.slack.appToken
+    ? new SocketModeReceiver({ appToken: options.slack.appToken, logger })
+    : new HTTPReceiver({ signingSecret: options.slack.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
+  const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions });
+
+  registerCommands(app, options.deps);
+  registerActions(app, options.deps);
+  registerViews(app, options.deps);
+  app.error(async (error) => {
+    // Expected failures were answered where they happened; this is the one place the rest land.
+    const original = (error as { original?: unknown }).original ?? error;
+    const level = isKeyopsError(original) ? 'warn' : 'error';
+    options.deps.log[level]('slack listener failed', { error: original });
+  });
+
+  const isSocket = receiver instanceof SocketModeReceiver;
+  return {
+    app,
+    requestListener: isSocket ? null : (receiver as HTTPReceiver).requestListener,
+    start: async () => {
+      if (isSocket) await app.start();
+    },
+    stop: async () => {
+      if (isSocket) await app.stop();
+    },
+  };
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg) => log.debug(msg.map(String).join(' ')),
+    info: (...msg) => log.info(msg.map(String).join(' ')),
+    warn: (...msg) => log.warn(msg.map(String).join(' ')),
+    error: (...msg) => log.error(msg.map(String).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { Policy } from '../domain/policy';
+import type { Logger } from '../runtime/log';
+
+/** What listeners may use: the store to read (and audit), Temporal to start and update workflows. */
+export interface BotDeps {
+  db: Db;
+  temporal: Client;
+  policy: Policy;
+  displaySeconds: number;
+  clock: () => Date;
+  log: Logger;
+}

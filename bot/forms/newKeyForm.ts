@@ -1,0 +1,103 @@
+/**
+ * The new-key modal's submission: parsed with zod, checked against the policy and the store.
+ * Errors are keyed by block id, ready for Slack's `response_action: errors`.
+ */
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { formatDuration, parseDuration } from '../../domain/duration';
+import { findEnvironment, requestNeedsApproval, type Policy } from '../../domain/policy';
+import { INPUT_ACTION, NewKeyBlocks } from '../ids';
+import { lifetimeBlockId, type NewKeyModalMetadata } from '../views/newKeyModal';
+
+export interface NewKeyForm {
+  name: string;
+  environment: string;
+  scopes: string[];
+  lifetimeSeconds: number;
+  reason: string | null;
+  channelId: string;
+  needsApproval: boolean;
+}
+
+export type FormErrors = Record<string, string>;
+export type ParsedForm = { ok: true; form: NewKeyForm } | { ok: false; errors: FormErrors };
+
+const optionSchema = z.object({ value: z.string() });
+const stateSchema = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.object({
+      value: z.string().nullish(),
+      selected_option: optionSchema.nullish(),
+      selected_options: z.array(optionSchema).nullish(),
+    }),
+  ),
+);
+export const metadataSchema = z.object({ channelId: z.string().min(1), environment: z.string() });
+
+export function parseNewKeyMetadata(text: string): NewKeyModalMetadata | null {
+  try {
+    const parsed = metadataSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseNewKeyForm(input: { policy: Policy; stateValues: unknown; metadata: NewKeyModalMetadata }): ParsedForm {
+  const state = stateSchema.safeParse(input.stateValues);
+  if (!state.success) return { ok: false, errors: { [NewKeyBlocks.name]: 'Slack sent a form keyops cannot read; please try again.' } };
+  const field = (blockId: string) => state.data[blockId]?.[INPUT_ACTION];
+  const errors: FormErrors = {};
+
+  const name = (field(NewKeyBlocks.name)?.value ?? '').trim();
+  if (name.length === 0) errors[NewKeyBlocks.name] = 'Give the key a name.';
+  else if (name.length > 64) errors[NewKeyBlocks.name] = `Names are at most 64 characters (this one has ${name.length}).`;
+
+  const environment = field(NewKeyBlocks.environment)?.selected_option?.value ?? input.metadata.environment;
+  const env = findEnvironment(input.policy, environment);
+  if (!env) errors[NewKeyBlocks.environment] = `"${environment}" is not an environment in the policy.`;
+
+  const scopes = [...new Set((field(NewKeyBlocks.scopes)?.selected_options ?? []).map((o) => o.value))];
+  const unknown = scopes.filter((s) => !input.policy.scopes.some((p) => p.name === s));
+  if (scopes.length === 0) errors[NewKeyBlocks.scopes] = 'Pick at least one scope.';
+  else if (unknown.length > 0) errors[NewKeyBlocks.scopes] = `Unknown scope: ${unknown.join(', ')}.`;
+
+  const lifetimeBlock = lifetimeBlockId(env?.name ?? environment);
+  const lifetimeText = field(lifetimeBlock)?.selected_option?.value;
+  const lifetimeSeconds = lifetimeText ? parseDuration(lifetimeText) : null;
+  if (env && (lifetimeSeconds === null || !env.lifetimes.includes(lifetimeSeconds))) {
+    const longest = Math.max(...env.lifetimes);
+    errors[lifetimeBlock] = lifetimeSeconds !== null && lifetimeSeconds > longest
+      ? `${env.name} keys live at most ${formatDuration(longest)}.`
+      : `Pick one of the lifetimes ${env.name} allows.`;
+  }
+
+  const reason = (field(NewKeyBlocks.reason)?.value ?? '').trim();
+  const needsApproval = requestNeedsApproval(input.policy, { environment, scopes });
+  if (needsApproval && reason.length === 0) errors[NewKeyBlocks.reason] = 'This key needs approval (production or a 🔒 scope): say why you need it.';
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    form: { name, environment, scopes, lifetimeSeconds: lifetimeSeconds as number, reason: reason || null, channelId: input.metadata.channelId, needsApproval },
+  };
+}
+
+/** Checks that need the store: a name already in use, and the creation rate limit. */
+export async function checkNewKeyAgainstStore(input: { db: Db; policy: Policy; form: NewKeyForm; userId: string; now: Date }): Promise<FormErrors> {
+  const hourAgo = new Date(input.now.getTime() - 3600_000);
+  const [sameName, recent] = await Promise.all([
+    input.db.apiKey.findFirst({
+      where: { ownerId: input.userId, environment: input.form.environment, status: { in: ['ACTIVE', 'PENDING_REVEAL'] }, name: { equals: input.form.name, mode: 'insensitive' } },
+      select: { id: true },
+    }),
+    input.db.keyRequest.count({ where: { requesterId: input.userId, createdAt: { gte: hourAgo } } }),
+  ]);
+  const errors: FormErrors = {};
+  if (sameName) errors[NewKeyBlocks.name] = `You already have a ${input.form.environment} key named "${input.form.name}". Pick another name, or rotate that key.`;
+  const limit = input.policy.limits.keyRequestsPerUserPerHour;
+  if (recent >= limit) errors[NewKeyBlocks.name] = `You asked for ${recent} keys in the last hour; the limit is ${limit}. Try again later.`;
+  return errors;
+}

@@ -1,0 +1,64 @@
+/**
+ * The "Reveal key" click. Only the owner's click counts; the workflow's update validator gives
+ * the truthful answer (second click, closed window), and the key is minted inside the update's
+ * activity so the secret never passes through this process's logs or Temporal.
+ */
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { recordAudit } from '../../../db/audit';
+import { KEY_ID_RE } from '../../../domain/ids';
+import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
+import type { BotDeps } from '../../deps';
+import { ActionIds } from '../../ids';
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
+  NOT_OWNER: 'Only the owner of this key can reveal it.',
+  NOT_READY: 'This key is still being prepared; try again in a moment.',
+  IN_PROGRESS: 'The key is being revealed right now.',
+  ALREADY_REVEALED: 'This key was already shown once and cannot be shown again. If you lost it, rotate it with `/apikey rotate <key>`.',
+  WINDOW_CLOSED: 'The reveal window for this key has closed, so nothing was created. Run `/apikey new` to ask again.',
+  GONE: 'This key no longer exists.',
+};
+
+export function registerRevealKey(app: App, deps: BotDeps): void {
+  app.action<BlockAction<ButtonAction>>(ActionIds.revealKey, async ({ ack, body, action, respond }: ActionArgs) => {
+    await ack();
+    const userId = body.user.id;
+    const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);
+    const key = keyId.success
+      ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true, status: true, revealedAt: true, request: { select: { workflowId: true } } } })
+      : null;
+
+    const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
+      await recordAudit(deps.db, { actorId: userId, action: 'key.reveal_refused', targetType: 'key', targetId: key?.id ?? String(action.value).slice(0, 64), source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}`, details: { why: code } });
+      deps.log.info('reveal refused', { keyId: key?.id, userId, why: code });
+    };
+
+    if (!key || !key.request) return refuse('GONE');
+    if (key.ownerId !== userId) return refuse('NOT_OWNER');
+    if (key.revealedAt) return refuse('ALREADY_REVEALED');
+    if (key.status !== 'PENDING_REVEAL') return refuse('WINDOW_CLOSED');
+
+    try {
+      const result = await deps.temporal.workflow
+        .getHandle(key.request.workflowId)
+        .executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: body.response_url }] });
+      deps.log.info('key revealed', { keyId: key.id, outcome: result.outcome });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal) return refuse(refusal);
+      throw error;
+    }
+  });
+}
+
+function refusalOf(error: unknown): RevealRefusal | null {
+  if (error instanceof WorkflowNotFoundError) return 'WINDOW_CLOSED';
+  if (!(error instanceof WorkflowUpdateFailedError)) return null;
+  const message = (error.cause as Error | undefined)?.message ?? '';
+  return (REVEAL_REFUSALS as readonly string[]).includes(message) ? (message as RevealRefusal) : null;
+}

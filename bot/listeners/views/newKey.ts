@@ -1,0 +1,50 @@
+/**
+ * Submission of the new-key modal. Slack wants the answer (close, or inline errors) within
+ * 3 seconds, so the checks are one parse and two indexed queries, and the work itself is handed
+ * to a workflow whose id comes from the view: a double submit starts nothing new.
+ */
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { newKeyId, requestIdForView } from '../../../domain/ids';
+import { TASK_QUEUE } from '../../../temporal/taskQueue';
+import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '../../../workflows/keyRequest';
+import type { BotDeps } from '../../deps';
+import { checkNewKeyAgainstStore, parseNewKeyForm, parseNewKeyMetadata } from '../../forms/newKeyForm';
+import { CallbackIds, NewKeyBlocks } from '../../ids';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+export function registerNewKeySubmission(app: App, deps: BotDeps): void {
+  app.view(CallbackIds.newKey, async ({ ack, body, view }: ViewArgs) => {
+    const userId = body.user.id;
+    const metadata = parseNewKeyMetadata(view.private_metadata);
+    if (!metadata) return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: 'This form is out of date; close it and run /apikey new again.' } });
+
+    const parsed = parseNewKeyForm({ policy: deps.policy, stateValues: view.state.values, metadata });
+    if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
+    const storeErrors = await checkNewKeyAgainstStore({ db: deps.db, policy: deps.policy, form: parsed.form, userId, now: deps.clock() });
+    if (Object.keys(storeErrors).length > 0) return ack({ response_action: 'errors', errors: storeErrors });
+
+    const requestId = requestIdForView(view.id);
+    const input: KeyRequestInput = {
+      requestId,
+      keyId: newKeyId(),
+      requesterId: userId,
+      ...parsed.form,
+      revealWindowSeconds: deps.policy.reveal.window,
+      displaySeconds: deps.displaySeconds,
+      source: `slack:${body.team?.id ?? 'unknown'}/${parsed.form.channelId}`,
+    };
+    try {
+      await deps.temporal.workflow.start(keyRequestWorkflow, { taskQueue: TASK_QUEUE, workflowId: keyRequestWorkflowId(requestId), args: [input] });
+      deps.log.info('key request started', { requestId, userId, environment: input.environment });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+        deps.log.error('could not start a key request', { requestId, error });
+        return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: 'keyops could not take your request just now (its workflow service did not answer). Please submit again.' } });
+      }
+      deps.log.info('duplicate submission ignored', { requestId });
+    }
+    await ack();
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * The one-time delivery of a key: the offer with its "Reveal key" button, the reveal itself (the
+ * only message that ever carries a plaintext key) and the masked form that replaces it.
+ */
+import type { KnownBlock } from '@slack/types';
+import { ActionIds, MessageBlocks } from '../ids';
+import { escapeMrkdwn, lifetimeText, scopeList, slackDate } from './format';
+
+export interface Message {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface KeySummary {
+  keyId: string;
+  name: string;
+  environment: string;
+  scopes: string[];
+}
+
+export function buildRevealOffer(input: KeySummary & { maskedPreview: string; lifetimeSeconds: number; revealWindowEndsAt: Date }): Message {
+  const text = `Your key "${input.name}" is ready. Reveal it once to copy it.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:key: Your key *${escapeMrkdwn(input.name)}* is ready.` } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Key*\n\`${input.maskedPreview}\`` },
+          { type: 'mrkdwn', text: `*Environment*\n${input.environment}` },
+          { type: 'mrkdwn', text: `*Scopes*\n${scopeList(input.scopes)}` },
+          { type: 'mrkdwn', text: `*Expires*\n${lifetimeText(input.lifetimeSeconds)} after you reveal it` },
+        ],
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `The key is created when you click *Reveal key* and is shown only once. The button works until ${slackDate(input.revealWindowEndsAt)}.`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: MessageBlocks.revealActions,
+        elements: [{ type: 'button', action_id: ActionIds.revealKey, text: { type: 'plain_text', text: 'Reveal key' }, style: 'primary', value: input.keyId }],
+      },
+    ],
+  };
+}
+
+export function buildRevealedKey(input: KeySummary & { plaintext: string; maskedKey: string; expiresAt: Date; displaySeconds: number; exampleUrl: string }): Message {
+  return {
+    text: `Your new key ${input.maskedKey}: copy it now, it is shown only once.`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:key: *${escapeMrkdwn(input.name)}*: copy your key now. *It is shown only once* and disappears in ${lifetimeText(input.displaySeconds)}.` } },
+      { type: 'section', block_id: MessageBlocks.revealedKey, text: { type: 'mrkdwn', text: '```' + input.plaintext + '```' } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Masked*\n\`${input.maskedKey}\`` },
+          { type: 'mrkdwn', text: `*Environment*\n${input.environment}` },
+          { type: 'mrkdwn', text: `*Scopes*\n${scopeList(input.scopes)}` },
+          { type: 'mrkdwn', text: `*Expires*\n${slackDate(input.expiresAt)}` },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Quick start*\n' + quickStart({ key: input.plaintext, url: input.exampleUrl }) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Store it in your secret manager. keyops keeps only a hash: nobody can show it to you again.' }] },
+    ],
+  };
+}
+
+function quickStart(options: { key: string; url: string }): string {
+  const curl = `curl -H "Authorization: Bearer ${options.key}" ${options.url}`;
+  const js = `const res = await fetch("${options.url}", {\n  headers: { Authorization: "Bearer ${options.key}" },\n});`;
+  const py = `import requests\nres = requests.get("${options.url}",\n    headers={"Authorization": "Bearer ${options.key}"})`;
+  return `curl\n\`\`\`${curl}\`\`\`\nJavaScript\n\`\`\`${js}\`\`\`\nPython\n\`\`\`${py}\`\`\``;
+}
+
+export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; expiresAt: Date }): Message {
+  return {
+    text: `Key ${input.maskedKey} was shown once and is now hidden.`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:key: *${escapeMrkdwn(input.name)}* \`${input.maskedKey}\`` } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Environment*\n${input.environment}` },
+          { type: 'mrkdwn', text: `*Scopes*\n${scopeList(input.scopes)}` },
+          { type: 'mrkdwn', text: `*Expires*\n${slackDate(input.expiresAt)}` },
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'This key was shown once and is now hidden. If you lost it, rotate it: `/apikey rotate ' + input.keyId + '`' }] },
+    ],
+  };
+}
+
+export function buildRevealWindowClosed(input: KeySummary): Message {
+  const text = `The reveal window for "${input.name}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };
+}
+
+export function buildRequestNeedsApproval(input: { name: string; environment: string; scopes: string[] }): Message {
+  const text = `"${input.name}" needs an approver (${input.environment}, ${input.scopes.join(', ')}). Approvals are not available in keyops yet, so no key was created.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:raised_hand: *${escapeMrkdwn(input.name)}* needs an approver under the policy (${input.environment}; ${scopeList(input.scopes)}). Approvals are not available in keyops yet, so no key was created. Ask an admin, or request a key that the policy lets you take yourself.` } }] };
+}

@@ -1,0 +1,51 @@
+/**
+ * One HTTP server per process: Slack's events (when the bot runs here), health and the API.
+ */
+import http, { type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendJson, type RouteHandler } from '../api/routes';
+import { SLACK_EVENTS_PATH } from '../bot/app';
+import type { Logger } from './log';
+
+export interface RunningHttpServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger }): Promise<RunningHttpServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === SLACK_EVENTS_PATH) {
+      if (options.slack) return options.slack(req, res);
+      req.resume();
+      return sendJson(res, 503, { error: 'slack_not_configured', message: 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET' });
+    }
+    options.routes(req, res).then(
+      (handled) => {
+        if (!handled) sendJson(res, 404, { error: 'not_found' });
+      },
+      (error: unknown) => {
+        options.log.error('request failed', { path, method: req.method, error });
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+        else res.destroy();
+      },
+    );
+  });
+  // Gateways keep connections open; keep them longer than typical load balancers' idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Starts keyops's roles in this process: the Slack bot, the Temporal worker and the HTTP API.
+ * The all-in-one command runs all three; production runs one role per process. Tests start the
+ * same function against their own Postgres, Temporal and fake Slack.
+ */
+import type { WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createSlackGateway } from '../activities/slackGateway';
+import { createLastUsedRecorder } from '../api/lastUsed';
+import { createApiRoutes, type HealthCheck } from '../api/routes';
+import { createSlackApp, type SlackConfig } from '../bot/app';
+import { createDb } from '../db/client';
+import { applyMigrations } from '../db/migrate';
+import type { Policy } from '../domain/policy';
+import { connectTemporal, pingTemporal } from '../temporal/client';
+import { createWorker, NativeConnection } from '../temporal/worker';
+import { startHttpServer, type RunningHttpServer } from './httpServer';
+import type { Logger } from './log';
+
+export interface KeyopsOptions {
+  roles: { bot: boolean; worker: boolean; api: boolean };
+  databaseUrl: string;
+  temporal: { address: string; namespace: string };
+  policy: Policy;
+  /** Null runs everything but Slack (start-up says what to set). */
+  slack: SlackConfig | null;
+  keyHashSecret: string;
+  verifyApiToken: string | undefined;
+  displaySeconds: number;
+  port: number;
+  host?: string;
+  log: Logger;
+  clock?: () => Date;
+  migrate?: boolean;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  taskQueue?: string;
+}
+
+export interface RunningKeyops {
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops> {
+  const { log } = options;
+  const clock = options.clock ?? (() => new Date());
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error('shutdown step failed', { error }));
+  };
+  try {
+    if (options.migrate !== false) {
+      const { applied } = await applyMigrations({ databaseUrl: options.databaseUrl });
+      if (applied.length > 0) log.info('database migrated', { applied });
+    }
+    const db = createDb({ databaseUrl: options.databaseUrl });
+    stops.push(() => db.$disconnect());
+    const temporal = await connectTemporal(options.temporal);
+    stops.push(() => temporal.close());
+
+    if (options.roles.worker) {
+      const connection = await NativeConnection.connect({ address: options.temporal.address });
+      const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
+      const activities = createActivities({ db, slack, clock, policy: options.policy, keyHashSecret: options.keyHashSecret, displaySeconds: options.displaySeconds, log: log.child({ name: 'activities' }) });
+      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
+      const running = worker.run();
+      running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
+      stops.push(async () => {
+        worker.shutdown();
+        await running.catch(() => undefined);
+        await connection.close();
+      });
+      log.info('worker running', { namespace: options.temporal.namespace });
+    }
+
+    const slackApp = options.roles.bot && options.slack
+      ? createSlackApp({ slack: options.slack, deps: { db, temporal: temporal.client, policy: options.policy, displaySeconds: options.displaySeconds, clock, log: log.child({ name: 'bot' }) } })
+      : null;
+
+    let server: RunningHttpServer | null = null;
+    if (options.roles.api || options.roles.bot) {
+      const lastUsed = createLastUsedRecorder({ db, log });
+      stops.push(() => lastUsed.stop());
+      const healthChecks: HealthCheck[] = [
+        { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
+        { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
+      ];
+      const routes = createApiRoutes({
+        verify: { db, policy: options.policy, keyHashSecret: options.keyHashSecret, clock, onVerified: options.roles.api ? lastUsed.record : undefined },
+        verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
+        healthChecks,
+        log: log.child({ name: 'api' }),
+      });
+      server = await startHttpServer({ port: options.port, host: options.host, routes, slack: slackApp?.requestListener ?? null, log });
+      const running = server;
+      stops.push(() => running.close());
+      log.info('http listening', { url: server.url, slack: slackApp ? (slackApp.requestListener ? 'http' : 'socket-mode') : 'not configured' });
+    }
+    if (slackApp) {
+      await slackApp.start();
+      stops.push(() => slackApp.stop());
+    }
+    return { url: server?.url ?? null, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import { Client, Connection } from '@temporalio/client';
+
+export interface TemporalHandle {
+  client: Client;
+  connection: Connection;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(options: { address: string; namespace: string }): Promise<TemporalHandle> {
+  const connection = await Connection.connect({ address: options.address });
+  const client = new Client({ connection, namespace: options.namespace });
+  return { client, connection, close: () => connection.close() };
+}
+
+/** Health: the namespace answers within the deadline. */
+export async function pingTemporal(options: { handle: TemporalHandle; namespace: string; timeoutMs?: number }): Promise<void> {
+  await options.handle.connection.withDeadline(Date.now() + (options.timeoutMs ?? 2000), () =>
+    options.handle.connection.workflowService.describeNamespace({ namespace: options.namespace }),
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * Test databases on the real PostgreSQL. globalSetup migrates one template database; every test
+ * file gets its own copy (CREATE DATABASE … TEMPLATE is a file copy: milliseconds), so files run in
+ * parallel without sharing rows.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const TEMPLATE_DB = 'keyops_test_template';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(options: { fromTemplate?: boolean } = {}): Promise<TestDatabase> {
+  const name = `keyops_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdmin((c) => c.query(options.fromTemplate === false ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
