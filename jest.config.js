@@ -5,6 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   // Two cores: integration tests share one Postgres server and start Temporal servers.
   maxWorkers: 2,
+  testTimeout: 60000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -13,7 +14,6 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/{db,workflows,api,e2e}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -83,18 +83,7 @@ async function route(fake: FakeSlack, req: IncomingMessage, res: ServerResponse)
 
 /** Starts the fake on a random localhost port. Always `await fake.close()` (e.g. in afterAll). */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-  let fake: FakeSlack | undefined;
-  const server = createServer((req, res) => {
-    if (!fake) {
-      res.writeHead(503).end();
-      return;
-    }
-    route(fake, req, res).catch((error: unknown) => {
-      // A bug in the fake must be loud, but must not crash the test process.
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`fake slack error: ${error instanceof Error ? error.stack : String(error)}`);
-    });
-  });
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -106,6 +95,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
     });
-  fake = new FakeSlack(`http://127.0.0.1:${port}`, options, stop);
+  const fake = new FakeSlack(`http://127.0.0.1:${port}`, options, stop);
+  // Attached only now: nobody can know the port before listen() returned.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(fake, req, res).catch((error: unknown) => {
+      // A bug in the fake must be loud, but must not crash the test process.
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake slack error: ${error instanceof Error ? error.stack : String(error)}`);
+    });
+  });
   return fake;
 }

@@ -1,0 +1,3 @@
+import { runProductionRole } from './production';
+
+runProductionRole('bot');

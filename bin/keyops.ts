@@ -1,0 +1,81 @@
+/**
+ * `npm start`: everything in one process. With nothing configured it runs on embedded defaults:
+ * an embedded PostgreSQL and a Temporal dev server, with their data under KEYOPS_DATA_DIR
+ * (default .keyops/), and generated secrets kept there too. DATABASE_URL and TEMPORAL_ADDRESS
+ * switch to real servers.
+ */
+import path from 'node:path';
+import { ConfigError, parseEnv } from '../config/env';
+import { loadPolicy } from '../config/policyFile';
+import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
+import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
+import { startKeyops } from '../runtime/keyops';
+import { createLogger } from '../runtime/log';
+import { onShutdownSignal } from '../runtime/shutdown';
+import { startTemporalDevServer } from '../runtime/temporalDevServer';
+
+const log = createLogger({ name: 'keyops' });
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const env = parseEnv();
+  const { policy, file: policyFile } = loadPolicy(env.POLICY_FILE);
+  const dataDir = path.resolve(env.KEYOPS_DATA_DIR);
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const stop of cleanups.reverse()) await stop().catch((error: unknown) => log.error('shutdown step failed', { error }));
+  };
+  onShutdownSignal({ log, stop: cleanup });
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), log: log.child({ name: 'postgres' }) });
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.databaseUrl;
+    }
+    let temporal = { address: env.TEMPORAL_ADDRESS ?? '', namespace: env.TEMPORAL_NAMESPACE };
+    if (!env.TEMPORAL_ADDRESS) {
+      const server = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, dataDir: path.join(dataDir, 'temporal'), namespace: env.TEMPORAL_NAMESPACE, log: log.child({ name: 'temporal' }) });
+      cleanups.push(() => server.stop());
+      temporal = { address: server.address, namespace: server.namespace };
+    }
+    const generated = !env.KEY_HASH_SECRET || !env.VERIFY_API_TOKEN ? loadOrCreateDevSecrets(dataDir) : null;
+    const slack = slackConfigFrom(env);
+    if (!slack) log.warn(slackSetupHint(env));
+
+    const keyops = await startKeyops({
+      roles: { bot: true, worker: true, api: true },
+      databaseUrl,
+      temporal,
+      policy,
+      slack,
+      keyHashSecret: env.KEY_HASH_SECRET ?? (generated?.keyHashSecret as string),
+      verifyApiToken: env.VERIFY_API_TOKEN ?? generated?.verifyApiToken,
+      displaySeconds: env.KEY_DISPLAY_SECONDS,
+      port: env.PORT,
+      log,
+    });
+    cleanups.push(() => keyops.stop());
+    log.info('keyops is ready', {
+      ms: Date.now() - started,
+      url: keyops.url,
+      health: `${keyops.url}/healthz`,
+      verify: `${keyops.url}/v1/keys/verify`,
+      policy: policyFile,
+      temporal: temporal.address,
+      database: env.DATABASE_URL ? 'DATABASE_URL' : `embedded (${path.join(dataDir, 'postgres')})`,
+      ...(generated && !env.VERIFY_API_TOKEN ? { verifyApiToken: `generated; read it from ${generated.file}` } : {}),
+    });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`keyops cannot start: ${error.message}`);
+  else log.error('keyops failed to start', { error });
+  process.exit(1);
+});

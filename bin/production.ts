@@ -1,0 +1,42 @@
+/**
+ * Shared start-up of the production processes (bot, worker, api): every setting comes from the
+ * environment, nothing is embedded, and a missing one stops start-up naming it.
+ */
+import { ConfigError, parseEnv, requireEnv } from '../config/env';
+import { loadPolicy } from '../config/policyFile';
+import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
+import { createLogger } from '../runtime/log';
+import { onShutdownSignal } from '../runtime/shutdown';
+
+export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
+  const log = createLogger({ name: `keyops-${role}` });
+  const main = async (): Promise<void> => {
+    const env = requireEnv(parseEnv(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEY_HASH_SECRET', ...(role === 'api' ? (['VERIFY_API_TOKEN'] as const) : [])]);
+    const { policy } = loadPolicy(env.POLICY_FILE);
+    const slack = slackConfigFrom(env);
+    if (!slack && role !== 'api') log.warn(slackSetupHint(env));
+    const options: KeyopsOptions = {
+      roles: { bot: role === 'bot', worker: role === 'worker', api: role === 'api' },
+      databaseUrl: env.DATABASE_URL,
+      temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE },
+      policy,
+      slack,
+      keyHashSecret: env.KEY_HASH_SECRET,
+      verifyApiToken: env.VERIFY_API_TOKEN,
+      displaySeconds: env.KEY_DISPLAY_SECONDS,
+      port: env.PORT,
+      log,
+      // One process migrates (the worker, usually deployed first); the others expect the schema.
+      migrate: role === 'worker',
+    };
+    const keyops = await startKeyops(options);
+    onShutdownSignal({ log, stop: keyops.stop });
+    log.info(`keyops ${role} is ready`, { url: keyops.url });
+  };
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) console.error(`keyops ${role} cannot start: ${error.message}`);
+    else log.error(`keyops ${role} failed to start`, { error });
+    process.exit(1);
+  });
+}

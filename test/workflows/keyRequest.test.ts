@@ -1,0 +1,136 @@
+/**
+ * keyRequestWorkflow on the time-skipping test server, with typed activity mocks: the reveal
+ * window, the display timer and the refusals, over simulated hours.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import { keyRequestWorkflow, phaseQuery, revealUpdate, type KeyRequestInput, type RevealResult } from '../../workflows/keyRequest';
+import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+type Calls = Array<{ name: keyof Activities; at: number; args: unknown }>;
+
+function mockActivities(calls: Calls, overrides: Partial<Record<keyof Activities, (...args: never[]) => Promise<unknown>>> = {}): Activities {
+  const record = (name: keyof Activities, result: unknown = undefined) => async (args: unknown) => {
+    calls.push({ name, at: Date.now(), args });
+    const override = overrides[name] as ((a: unknown) => Promise<unknown>) | undefined;
+    return override ? override(args) : result;
+  };
+  return {
+    recordKeyRequest: record('recordKeyRequest'),
+    createPendingKey: record('createPendingKey'),
+    rejectKeyRequest: record('rejectKeyRequest'),
+    offerReveal: record('offerReveal'),
+    revealKey: record('revealKey', { outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' } satisfies RevealResult),
+    maskRevealedKey: record('maskRevealedKey'),
+    closeRevealWindow: record('closeRevealWindow'),
+  } as unknown as Activities;
+}
+
+let counter = 0;
+function input(overrides: Partial<KeyRequestInput> = {}): KeyRequestInput {
+  counter += 1;
+  return {
+    requestId: `kr_test${counter}`,
+    keyId: `key_test${String(counter).padStart(12, '0')}`,
+    requesterId: 'U0OWNER',
+    channelId: 'C0CHAN',
+    name: 'Payments',
+    environment: 'test',
+    scopes: ['read'],
+    lifetimeSeconds: 30 * 86400,
+    reason: null,
+    needsApproval: false,
+    revealWindowSeconds: 24 * 3600,
+    displaySeconds: 120,
+    source: 'test',
+    ...overrides,
+  };
+}
+
+async function withWorker<T>(activities: Activities, fn: () => Promise<T>): Promise<T> {
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'test', workflowBundle: await workflowBundle(), activities });
+  return worker.runUntil(fn());
+}
+
+async function waitForPhase(handle: { query: (q: typeof phaseQuery) => Promise<string> }, phase: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await handle.query(phaseQuery)) === phase) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`workflow never reached ${phase}`);
+}
+
+describe('keyRequestWorkflow', () => {
+  it('reveals once for the owner and hides the key after the display time', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-${counter + 1}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      const result = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] });
+      expect(result).toEqual({ outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' });
+      await expect(handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/2' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'revealKey', 'maskRevealedKey']);
+    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'https://hooks.example/r/1' });
+  });
+
+  it('refuses a click from anyone but the owner, with a reason', async () => {
+    const calls: Calls = [];
+    await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-foreign-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0STRANGER', responseUrl: 'https://hooks.example/r/x' }] }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((failure as WorkflowUpdateFailedError).cause as Error).message).toBe('NOT_OWNER');
+      await handle.terminate('test done');
+    });
+    expect(calls.map((c) => c.name)).not.toContain('revealKey');
+  });
+
+  it('closes the reveal window after the policy window when nobody clicks', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-window-${counter}`, args: [input({ revealWindowSeconds: 24 * 3600 })] });
+      await env.sleep('25h');
+      return handle.result();
+    });
+    expect(phase).toBe('window_closed');
+    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'closeRevealWindow']);
+  });
+
+  it('lets the owner click again when Slack refused the first delivery', async () => {
+    const calls: Calls = [];
+    let attempts = 0;
+    const revealKey = async (): Promise<RevealResult> => (++attempts === 1 ? { outcome: 'DELIVERY_FAILED' } : { outcome: 'REVEALED', maskedKey: 'ko_test_…wxyz' });
+    const phase = await withWorker(mockActivities(calls, { revealKey }), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-retry-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/a' }] })).toEqual({ outcome: 'DELIVERY_FAILED' });
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/b' }] })).toEqual({ outcome: 'REVEALED', maskedKey: 'ko_test_…wxyz' });
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toMatchObject({ responseUrl: 'https://hooks.example/r/b' });
+  });
+
+  it('creates nothing when the request needs approval', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls), async () =>
+      env.client.workflow.execute(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-approval-${counter}`, args: [input({ needsApproval: true, environment: 'production' })] }),
+    );
+    expect(phase).toBe('rejected');
+    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'rejectKeyRequest']);
+  });
+});
