@@ -1,0 +1,150 @@
+/**
+ * POST /v1/keys/verify and GET /healthz over real HTTP against the real PostgreSQL, exactly as the
+ * public contract says.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLastUsedRecorder, type LastUsedRecorder } from '../../api/lastUsed';
+import { createApiRoutes, type HealthCheck } from '../../api/routes';
+import type { VerifyDeps } from '../../api/verify';
+import { loadPolicy } from '../../config/policyFile';
+import { createDb, type Db } from '../../db/client';
+import { mintKey, parseKey } from '../../domain/keyFormat';
+import { hashKey } from '../../domain/keyHash';
+import { maskKey } from '../../domain/keyMask';
+import { createLogger } from '../../runtime/log';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+
+const SECRET = 'test-hash-secret-that-is-long-enough-000';
+const TOKEN = 'verify-token-0123456789';
+const { policy } = loadPolicy(undefined);
+const log = createLogger({ name: 'test', sink: () => undefined });
+
+let database: TestDatabase;
+let db: Db;
+let server: http.Server;
+let baseUrl: string;
+let lastUsed: LastUsedRecorder;
+let lookups = 0;
+const healthChecks: HealthCheck[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ databaseUrl: database.url });
+  lastUsed = createLastUsedRecorder({ db, log, intervalMs: 60_000 });
+  const verify: VerifyDeps = {
+    // Counts lookups so tests can prove malformed keys never reach the database.
+    db: new Proxy(db, { get: (target, prop) => (prop === 'apiKey' ? (lookups++, target.apiKey) : Reflect.get(target, prop)) }),
+    policy,
+    keyHashSecret: SECRET,
+    clock: () => new Date(),
+    onVerified: lastUsed.record,
+  };
+  const routes = createApiRoutes({ verify, verifyApiToken: TOKEN, healthChecks, log });
+  server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await lastUsed.stop();
+  await new Promise((resolve) => server.close(resolve));
+  await db.$disconnect();
+  await database.drop();
+});
+
+async function verify(body: unknown, token: string | null = TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${baseUrl}/v1/keys/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+let seq = 0;
+async function storeKey(options: { environment?: string; status?: 'ACTIVE' | 'REVOKED' | 'PENDING_REVEAL' | 'EXPIRED'; expiresInMs?: number } = {}) {
+  const environment = options.environment ?? 'test';
+  const tag = policy.environments.find((e) => e.name === environment)?.tag as string;
+  const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
+  const parsed = parseKey(key);
+  if (!parsed.ok) throw new Error('bad key');
+  const id = `key_${String(++seq).padStart(16, '0')}`;
+  const expiresAt = new Date(Date.now() + (options.expiresInMs ?? 86_400_000));
+  await db.apiKey.create({
+    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment, scopes: ['read', 'write'], status: options.status ?? 'ACTIVE', keyHash: hashKey({ key, secret: SECRET }), maskedKey: maskKey(parsed.key), expiresAt },
+  });
+  return { key, id, expiresAt };
+}
+
+describe('POST /v1/keys/verify', () => {
+  it('refuses a missing or wrong bearer token with 401', async () => {
+    const { key } = await storeKey();
+    expect((await verify({ key }, null)).status).toBe(401);
+    expect((await verify({ key }, 'wrong-token-0123456789')).status).toBe(401);
+  });
+
+  it('answers 400 for bad JSON or a body without a key, and 413 over 8 KB', async () => {
+    expect((await verify('{"key": ')).status).toBe(400);
+    expect((await verify({ token: 'x' })).status).toBe(400);
+    const big = await verify({ key: 'x'.repeat(9000) });
+    expect(big.status).toBe(413);
+  });
+
+  it('answers MALFORMED for a bad shape or checksum without any lookup', async () => {
+    const { key } = await storeKey();
+    const before = lookups;
+    const flipped = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    for (const candidate of ['', 'hello', flipped, key + 'x', key.replace('_test_', '_tst_')]) {
+      const { status, json } = await verify({ key: candidate });
+      expect(status).toBe(200);
+      expect(json).toEqual({ valid: false, code: 'MALFORMED', keyId: null, owner: null, environment: null, scopes: null, expiresAt: null });
+    }
+    expect(lookups).toBe(before);
+  });
+
+  it('answers NOT_FOUND for a well-formed key keyops never issued', async () => {
+    const key = mintKey({ prefix: 'ko', envTag: 'test' });
+    expect((await verify({ key })).json).toMatchObject({ valid: false, code: 'NOT_FOUND', keyId: null });
+    // Another deployment's prefix is not ours either.
+    expect((await verify({ key: mintKey({ prefix: 'zz', envTag: 'test' }) })).json).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('answers VALID with the key id, owner, environment, scopes and expiry', async () => {
+    const { key, id, expiresAt } = await storeKey({ environment: 'production' });
+    const { status, json } = await verify({ key });
+    expect(status).toBe(200);
+    expect(json).toEqual({ valid: true, code: 'VALID', keyId: id, owner: 'U0OWNER', environment: 'production', scopes: ['read', 'write'], expiresAt: expiresAt.toISOString() });
+  });
+
+  it('answers REVOKED, PENDING and EXPIRED for keys in those states', async () => {
+    expect((await verify({ key: (await storeKey({ status: 'REVOKED' })).key })).json).toMatchObject({ valid: false, code: 'REVOKED' });
+    expect((await verify({ key: (await storeKey({ status: 'PENDING_REVEAL' })).key })).json).toMatchObject({ valid: false, code: 'PENDING' });
+    expect((await verify({ key: (await storeKey({ expiresInMs: -1000 })).key })).json).toMatchObject({ valid: false, code: 'EXPIRED' });
+    expect((await verify({ key: (await storeKey({ status: 'EXPIRED' })).key })).json).toMatchObject({ valid: false, code: 'EXPIRED' });
+  });
+
+  it('records the last use of a verified key in a batch', async () => {
+    const { key, id } = await storeKey();
+    const before = Date.now();
+    await verify({ key });
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt).toBeNull();
+    await lastUsed.flush();
+    const lastUsedAt = (await db.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt;
+    expect(lastUsedAt?.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(lastUsedAt?.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+  });
+});
+
+describe('GET /healthz', () => {
+  afterEach(() => healthChecks.splice(0));
+
+  it('answers 200 when every dependency answers and 503 naming the one that does not', async () => {
+    healthChecks.push({ name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) });
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    healthChecks.push({ name: 'temporal', check: async () => Promise.reject(new Error('connection refused')) });
+    const res = await fetch(`${baseUrl}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', temporal: 'unavailable' } });
+  });
+});
