@@ -10,6 +10,7 @@ import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
 import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
+import { installTemporalLogging } from '../temporal/runtime';
 import { startKeyops } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
 import { onShutdownSignal } from '../runtime/shutdown';
@@ -19,6 +20,7 @@ const log = createLogger({ name: 'keyops' });
 
 async function main(): Promise<void> {
   const started = Date.now();
+  installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }) });
   const env = parseEnv();
   const { policy, file: policyFile } = loadPolicy(env.POLICY_FILE);
   const dataDir = path.resolve(env.KEYOPS_DATA_DIR);

@@ -5,6 +5,7 @@
 import { ConfigError, parseEnv, requireEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { installTemporalLogging } from '../temporal/runtime';
 import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
 import { onShutdownSignal } from '../runtime/shutdown';
@@ -12,6 +13,7 @@ import { onShutdownSignal } from '../runtime/shutdown';
 export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
   const log = createLogger({ name: `keyops-${role}` });
   const main = async (): Promise<void> => {
+    installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }) });
     const env = requireEnv(parseEnv(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEY_HASH_SECRET', ...(role === 'api' ? (['VERIFY_API_TOKEN'] as const) : [])]);
     const { policy } = loadPolicy(env.POLICY_FILE);
     const slack = slackConfigFrom(env);

@@ -5,6 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createLogger } from '../../runtime/log';
+import { installTemporalLogging } from '../../temporal/runtime';
+
+// The SDK's worker-state chatter would drown test output; warnings and errors still show.
+installTemporalLogging({ log: createLogger({ name: 'temporal-sdk' }), level: 'WARN' });
 
 function findBinary(envName: string, command: string): string {
   const fromEnv = process.env[envName];

@@ -255,7 +255,7 @@ describe('driver', () => {
         },
       });
       const view = fake.openViewFor('U1')!;
-      await expect(driver.submitView({ userId: 'U1', view, values: { env: 'staging' } })).rejects.toThrow(/not offered/);
+      await expect(driver.submitView({ userId: 'U1', view, values: { name: 'ci', env: 'staging' } })).rejects.toThrow(/not offered/);
       await expect(driver.submitView({ userId: 'U1', view, values: { env: 'dev' } })).rejects.toThrow(/name: required input is empty/);
 
       await driver.submitView({ userId: 'U1', view, values: { name: 'ci', env: 'prod', scopes: ['read', 'write'] } });

@@ -48,5 +48,5 @@ export const viewHash = (nowMs: number): string => `${Math.floor(nowMs / 1000)}.
 /** Deterministic DM id per user so repeated `conversations.open` calls agree, as Slack's do. */
 export const dmChannelFor = (userId: string): string => `D${userId.replace(/^[UW]/, '')}`;
 
-export const isUserId = (id: string): boolean => /^[UW][A-Z0-9]{2,}$/.test(id);
-export const isChannelId = (id: string): boolean => /^[CDG][A-Z0-9]{2,}$/.test(id);
+export const isUserId = (id: string): boolean => /^[UW][A-Z0-9]+$/.test(id);
+export const isChannelId = (id: string): boolean => /^[CDG][A-Z0-9]+$/.test(id);

@@ -1,0 +1,113 @@
+/**
+ * A real keyops for end-to-end tests: the production start-up code (startKeyops) against its own
+ * PostgreSQL database, a real Temporal dev server and a fake Slack at the Web API. The bot/API and
+ * the worker run as separate roles so a test can restart the worker mid-flight. Every log line is
+ * captured so tests can search it.
+ */
+import { execFileSync } from 'node:child_process';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadPolicy } from '../../config/policyFile';
+import { createDb, type Db } from '../../db/client';
+import type { Policy } from '../../domain/policy';
+import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
+import { createLogger } from '../../runtime/log';
+import { createTestDatabase, type TestDatabase } from './databases';
+import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from './fakeSlack';
+import { createDevServerEnv, workflowBundle } from './temporal';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const VERIFY_TOKEN = 'test-verify-token-0123456789';
+export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
+
+export interface Harness {
+  url: string;
+  fake: FakeSlack;
+  driver: SlackDriver;
+  db: Db;
+  policy: Policy;
+  temporal: TestWorkflowEnvironment;
+  logs: string[];
+  restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  verify(key: string): Promise<Record<string, unknown>>;
+  /** Everything stored in the database, as text (pg_dump). */
+  dumpDatabase(): string;
+  /** Every workflow history of the namespace, with payloads decoded to text. */
+  dumpHistories(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: { displaySeconds?: number; policy?: (p: Policy) => Policy } = {}): Promise<Harness> {
+  const database: TestDatabase = await createTestDatabase();
+  const temporal = await createDevServerEnv();
+  const fake = await startFakeSlack();
+  const logs: string[] = [];
+  const log = createLogger({ name: 'keyops', level: 'debug', sink: (line) => logs.push(line) });
+  const basePolicy = loadPolicy(undefined).policy;
+  const policy = options.policy ? options.policy(basePolicy) : basePolicy;
+  const bundle = await workflowBundle();
+
+  const common: Omit<KeyopsOptions, 'roles' | 'port'> = {
+    databaseUrl: database.url,
+    temporal: { address: temporal.address, namespace: temporal.namespace ?? 'default' },
+    policy,
+    slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
+    keyHashSecret: KEY_HASH_SECRET,
+    verifyApiToken: VERIFY_TOKEN,
+    displaySeconds: options.displaySeconds ?? 120,
+    host: '127.0.0.1',
+    log,
+    migrate: false,
+    workflowBundle: bundle,
+  };
+  const front = await startKeyops({ ...common, roles: { bot: true, api: true, worker: false }, port: 0 });
+  let worker: RunningKeyops | null = await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
+  const url = front.url as string;
+  const db = createDb({ databaseUrl: database.url, maxConnections: 2 });
+
+  const stopWorker = async (): Promise<void> => {
+    await worker?.stop();
+    worker = null;
+  };
+  const startWorker = async (): Promise<void> => {
+    worker ??= await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
+  };
+
+  return {
+    url,
+    fake,
+    driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET }),
+    db,
+    policy,
+    temporal,
+    logs,
+    stopWorker,
+    startWorker,
+    restartWorker: async () => {
+      await stopWorker();
+      await startWorker();
+    },
+    async verify(key) {
+      const res = await fetch(`${url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
+      return (await res.json()) as Record<string, unknown>;
+    },
+    dumpDatabase: () => execFileSync('pg_dump', ['--data-only', '--inserts', database.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+    async dumpHistories() {
+      const texts: string[] = [];
+      for await (const wf of temporal.client.workflow.list()) {
+        const history = await temporal.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+        texts.push(JSON.stringify({ memo: wf.memo, searchAttributes: wf.searchAttributes, history }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v)));
+      }
+      return texts.join('\n');
+    },
+    async stop() {
+      await stopWorker();
+      await front.stop();
+      await db.$disconnect();
+      await fake.close();
+      await temporal.teardown();
+      await database.drop();
+    },
+  };
+}
