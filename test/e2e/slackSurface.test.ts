@@ -30,7 +30,7 @@ describe('the Slack endpoint', () => {
     expect(JSON.stringify(result.json)).toContain('/apikey new');
   });
 
-  it.each([
+  it.each<[string, { signature?: string | null; timestamp?: number }]>([
     ['unsigned', { signature: null }],
     ['wrongly signed', { signature: signSlackRequest('not-the-secret', commandBody('help'), Math.floor(Date.now() / 1000)) }],
     ['six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 360 }],

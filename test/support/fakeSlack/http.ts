@@ -11,7 +11,7 @@ import { request } from 'node:http';
 
 /** `v0=<hex HMAC-SHA256(secret, "v0:<ts>:<body>")>`, as in the X-Slack-Signature header. */
 export function signSlackRequest(signingSecret: string, rawBody: string, timestampSeconds: number): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}${rawBody}`).digest('hex')}`;
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}:${rawBody}`).digest('hex')}`;
 }
 
 export interface DriverResponse {
