@@ -6,14 +6,17 @@ export const COMMAND = '/apikey';
 
 export const ActionIds = {
   revealKey: 'key.reveal',
-  newKeyEnvironment: 'new_key.environment',
 } as const;
 
 export const CallbackIds = {
   newKey: 'new_key',
 } as const;
 
-/** Input blocks of the new-key modal; their ids are also the keys of inline errors. */
+/**
+ * Input blocks of the new-key modal; their ids are also the keys of inline errors, and each
+ * element's action_id is its block's id (action ids stay unique within the view). The lifetime
+ * block's id carries the environment (see lifetimeBlockId); its action id is `lifetime` alone.
+ */
 export const NewKeyBlocks = {
   name: 'new_key.name',
   environment: 'new_key.environment',
@@ -21,9 +24,6 @@ export const NewKeyBlocks = {
   lifetime: 'new_key.lifetime',
   reason: 'new_key.reason',
 } as const;
-
-/** One action id per input element; the block id says which field it is. */
-export const INPUT_ACTION = 'value';
 
 export const MessageBlocks = {
   revealActions: 'reveal.actions',

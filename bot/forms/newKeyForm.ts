@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { formatDuration, parseDuration } from '../../domain/duration';
 import { findEnvironment, requestNeedsApproval, type Policy } from '../../domain/policy';
-import { INPUT_ACTION, NewKeyBlocks } from '../ids';
+import { NewKeyBlocks } from '../ids';
 import { lifetimeBlockId, type NewKeyModalMetadata } from '../views/newKeyModal';
 
 export interface NewKeyForm {
@@ -48,7 +48,7 @@ export function parseNewKeyMetadata(text: string): NewKeyModalMetadata | null {
 export function parseNewKeyForm(input: { policy: Policy; stateValues: unknown; metadata: NewKeyModalMetadata }): ParsedForm {
   const state = stateSchema.safeParse(input.stateValues);
   if (!state.success) return { ok: false, errors: { [NewKeyBlocks.name]: 'Slack sent a form keyops cannot read; please try again.' } };
-  const field = (blockId: string) => state.data[blockId]?.[INPUT_ACTION];
+  const field = (blockId: string, actionId: string = blockId) => state.data[blockId]?.[actionId];
   const errors: FormErrors = {};
 
   const name = (field(NewKeyBlocks.name)?.value ?? '').trim();
@@ -65,7 +65,7 @@ export function parseNewKeyForm(input: { policy: Policy; stateValues: unknown; m
   else if (unknown.length > 0) errors[NewKeyBlocks.scopes] = `Unknown scope: ${unknown.join(', ')}.`;
 
   const lifetimeBlock = lifetimeBlockId(env?.name ?? environment);
-  const lifetimeText = field(lifetimeBlock)?.selected_option?.value;
+  const lifetimeText = field(lifetimeBlock, NewKeyBlocks.lifetime)?.selected_option?.value;
   const lifetimeSeconds = lifetimeText ? parseDuration(lifetimeText) : null;
   if (env && (lifetimeSeconds === null || !env.lifetimes.includes(lifetimeSeconds))) {
     const longest = Math.max(...env.lifetimes);

@@ -2,7 +2,7 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import { formatDuration } from '../../domain/duration';
 import { defaultEnvironment, findEnvironment, type Policy } from '../../domain/policy';
-import { CallbackIds, INPUT_ACTION, NewKeyBlocks } from '../ids';
+import { CallbackIds, NewKeyBlocks } from '../ids';
 
 export interface NewKeyModalMetadata {
   channelId: string;
@@ -37,7 +37,7 @@ export function buildNewKeyModal(input: { policy: Policy; channelId: string; env
       block_id: NewKeyBlocks.name,
       label: { type: 'plain_text', text: 'Name' },
       hint: { type: 'plain_text', text: 'What uses this key, e.g. "Payments service". Up to 64 characters.' },
-      element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 64, placeholder: { type: 'plain_text', text: 'Payments service' } },
+      element: { type: 'plain_text_input', action_id: NewKeyBlocks.name, max_length: 64, placeholder: { type: 'plain_text', text: 'Payments service' } },
     },
     {
       type: 'input',
@@ -45,14 +45,14 @@ export function buildNewKeyModal(input: { policy: Policy; channelId: string; env
       // Changing the environment refreshes the lifetimes it allows (see newKeyEnvironment listener).
       dispatch_action: true,
       label: { type: 'plain_text', text: 'Environment' },
-      element: { type: 'static_select', action_id: INPUT_ACTION, options: envOptions, initial_option: envOptions.find((o) => o.value === env.name) },
+      element: { type: 'static_select', action_id: NewKeyBlocks.environment, options: envOptions, initial_option: envOptions.find((o) => o.value === env.name) },
     },
     {
       type: 'input',
       block_id: NewKeyBlocks.scopes,
       label: { type: 'plain_text', text: 'Scopes' },
       ...(sensitive.length > 0 ? { hint: { type: 'plain_text' as const, text: `🔒 sensitive scopes (${sensitive.join(', ')}) need an approver.` } } : {}),
-      element: { type: 'multi_static_select', action_id: INPUT_ACTION, options: scopeOptions, ...(initialScopes.length > 0 ? { initial_options: initialScopes } : {}) },
+      element: { type: 'multi_static_select', action_id: NewKeyBlocks.scopes, options: scopeOptions, ...(initialScopes.length > 0 ? { initial_options: initialScopes } : {}) },
     },
     {
       type: 'input',
@@ -60,7 +60,7 @@ export function buildNewKeyModal(input: { policy: Policy; channelId: string; env
       label: { type: 'plain_text', text: 'Expires in' },
       element: {
         type: 'static_select',
-        action_id: INPUT_ACTION,
+        action_id: NewKeyBlocks.lifetime,
         options: lifetimeOptions,
         initial_option: lifetimeOptions.find((o) => o.value === formatDuration(env.defaultLifetime)),
       },
@@ -71,7 +71,7 @@ export function buildNewKeyModal(input: { policy: Policy; channelId: string; env
       optional: true,
       label: { type: 'plain_text', text: 'Reason' },
       hint: { type: 'plain_text', text: 'Required when the key needs approval (production or a 🔒 scope).' },
-      element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: 500 },
+      element: { type: 'plain_text_input', action_id: NewKeyBlocks.reason, multiline: true, max_length: 500 },
     },
   ];
 

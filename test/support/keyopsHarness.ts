@@ -43,7 +43,9 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
   const temporal = await createDevServerEnv();
   const fake = await startFakeSlack();
   const logs: string[] = [];
-  const log = createLogger({ name: 'keyops', level: 'debug', sink: (line) => logs.push(line) });
+  // KEYOPS_TEST_LOGS=1 echoes keyops's logs while debugging a test.
+  const echo = process.env.KEYOPS_TEST_LOGS === '1';
+  const log = createLogger({ name: 'keyops', level: 'debug', sink: (line) => (logs.push(line), echo && process.stderr.write(line + '\n')) });
   const basePolicy = loadPolicy(undefined).policy;
   const policy = options.policy ? options.policy(basePolicy) : basePolicy;
   const bundle = await workflowBundle();
