@@ -18,6 +18,9 @@ export function createRevealActivities(deps: ActivityDeps) {
   const loadKey = (keyId: string) =>
     deps.db.apiKey.findUniqueOrThrow({ where: { id: keyId }, include: { request: { select: { lifetimeSeconds: true, channelId: true, createdAt: true, workflowId: true } } } });
 
+  const revealRecorded = async (keyId: string): Promise<boolean> =>
+    (await deps.db.auditEvent.findUnique({ where: { dedupeKey: `revealed:${keyId}` }, select: { id: true } })) !== null;
+
   const envTagOf = (environment: string): string => {
     const env = findEnvironment(deps.policy, environment);
     if (!env) throw ApplicationFailure.nonRetryable(`environment "${environment}" is no longer in the policy`);
@@ -56,8 +59,9 @@ export function createRevealActivities(deps: ActivityDeps) {
 
     async revealKey(options: { keyId: string; responseUrl: string; clickerId: string }): Promise<RevealResult> {
       const key = await loadKey(options.keyId);
-      if (key.status === 'ACTIVE' && key.maskedKey) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
-      if (key.status !== 'PENDING_REVEAL') throw ApplicationFailure.nonRetryable(`key ${key.id} is ${key.status}, not pending reveal`);
+      // A retry after the message went out (the activity died before reporting): done already.
+      if (key.status === 'ACTIVE' && key.maskedKey && (await revealRecorded(key.id))) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
+      if (key.status !== 'PENDING_REVEAL' && key.status !== 'ACTIVE') throw ApplicationFailure.nonRetryable(`key ${key.id} is ${key.status}, not pending reveal`);
 
       const plaintext = mintKey({ prefix: deps.policy.keyPrefix, envTag: envTagOf(key.environment) });
       const parsed = parseKey(plaintext);
@@ -65,22 +69,24 @@ export function createRevealActivities(deps: ActivityDeps) {
       const maskedKey = maskKey(parsed.key);
       const now = deps.clock();
       const expiresAt = new Date(now.getTime() + (key.request?.lifetimeSeconds ?? 0) * 1000);
-      // The hash is stored before the key is shown (status still PENDING_REVEAL, so verify says
-      // PENDING): a key that reached its owner is always one keyops knows.
-      await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: hashKey({ key: plaintext, secret: deps.keyHashSecret }), maskedKey } });
+      // Active before it is shown: the owner may use the key the moment it appears. If Slack
+      // refuses the message, the key goes back to pending and its hash is dropped, so a key nobody
+      // saw is valid for at most the length of one HTTP call.
+      await deps.db.apiKey.update({
+        where: { id: key.id },
+        data: { keyHash: hashKey({ key: plaintext, secret: deps.keyHashSecret }), maskedKey, status: 'ACTIVE', revealedAt: now, expiresAt },
+      });
       const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl });
       try {
         await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
       } catch (error) {
-        if (!(error instanceof ResponseUrlGone)) throw error; // retried: a retry mints a fresh key and replaces this hash
-        await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: null, maskedKey: null } });
+        // Retried or not, this key was never seen: forget it. A retry mints a fresh one.
+        await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
+        if (!(error instanceof ResponseUrlGone)) throw error;
         await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'response_url expired or used up' } });
         return { outcome: 'DELIVERY_FAILED' };
       }
-      await deps.db.$transaction(async (tx) => {
-        await tx.apiKey.update({ where: { id: key.id }, data: { status: 'ACTIVE', revealedAt: now, expiresAt } });
-        await recordAudit(tx, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });
-      });
+      await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });
       return { outcome: 'REVEALED', maskedKey };
     },
 

@@ -132,6 +132,28 @@ export class SlackDriver {
     return { ...res, ...(responseUrl !== undefined && { responseUrl }), triggerId };
   }
 
+  /** Picks an option in a modal's select whose input block dispatches actions (`dispatch_action`), as Slack sends it. */
+  async selectOption(o: { userId: string; view: FakeView; blockId: string; value: string }): Promise<ClickResult> {
+    const recorded = this.fake.view(o.view.id);
+    if (!recorded || recorded.closed) throw new Error(`selectOption: view ${o.view.id} is not open`);
+    const block = recorded.blocks.find((b) => b.block_id === o.blockId);
+    const el = block && isObj(block.element) ? block.element : undefined;
+    if (!block || !el) throw new Error(`selectOption: no input block ${o.blockId} in view ${o.view.id}`);
+    if (block.dispatch_action !== true) throw new Error(`selectOption: block ${o.blockId} does not dispatch actions; Slack would send nothing`);
+    const option = (Array.isArray(el.options) ? el.options : []).find((x) => isObj(x) && x.value === o.value);
+    if (!option) throw new Error(`selectOption: option "${o.value}" is not offered in ${o.blockId}`);
+    const triggerId = this.fake.issueTriggerId(o.userId);
+    const payload: Obj = {
+      type: 'block_actions', user: this.user(o.userId), api_app_id: APP_ID, token: VERIFICATION_TOKEN, trigger_id: triggerId,
+      team: { id: this.teamId, domain: TEAM_DOMAIN }, enterprise: null, is_enterprise_install: false,
+      container: { type: 'view', view_id: recorded.id }, view: viewJson(recorded, this.teamId),
+      actions: [{ type: el.type, action_id: el.action_id, block_id: o.blockId, selected_option: option, action_ts: actionTs() }],
+    };
+    const res = await this.postForm({ payload: JSON.stringify(payload) });
+    this.fake.recordAck({ kind: 'block_actions', status: res.status, body: res.body });
+    return { ...res, triggerId };
+  }
+
   /** Clicks the button a user sees in `message`, found by its label or action_id, with its real ids and value. */
   async clickButtonInMessage(o: { userId: string; message: FakeMessage; actionText?: string; actionId?: string; retryNum?: number }): Promise<ClickResult> {
     if (o.actionText === undefined && o.actionId === undefined) throw new Error('clickButtonInMessage: give actionText or actionId');
