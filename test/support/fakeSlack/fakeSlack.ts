@@ -170,7 +170,7 @@ export class FakeSlack {
 
   /** Polls every 10 ms until `predicate` returns something truthy; exceptions count as "not yet". */
   async waitFor<T>(predicate: () => T | undefined | null | false, options: { timeoutMs?: number } = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = options.timeoutMs ?? 15_000;
     const deadline = Date.now() + timeoutMs; // real time: the fake clock may have been moved
     let lastError: unknown;
     for (;;) {
