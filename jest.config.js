@@ -14,6 +14,7 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/{db,workflows,api,e2e}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     },
   ],
 };

@@ -3,11 +3,14 @@
  * file gets its own copy (CREATE DATABASE … TEMPLATE is a file copy: milliseconds), so files run in
  * parallel without sharing rows.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Client } from 'pg';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'keyops_test_template';
+/** Per checkout, so two working copies can run their suites on one server without clobbering. */
+export const DB_PREFIX = `keyops_test_${createHash('sha1').update(path.resolve(__dirname, '../..')).digest('hex').slice(0, 6)}`;
+export const TEMPLATE_DB = `${DB_PREFIX}_template`;
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -32,7 +35,7 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(options: { fromTemplate?: boolean } = {}): Promise<TestDatabase> {
-  const name = `keyops_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${DB_PREFIX}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(options.fromTemplate === false ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
   return {
     name,
