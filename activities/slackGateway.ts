@@ -15,6 +15,8 @@ export interface SlackGateway {
   postEphemeral(options: { channel: string; user: string } & SlackMessage): Promise<void>;
   postMessage(options: { channel: string } & SlackMessage): Promise<{ channel: string; ts: string }>;
   openDm(options: { user: string }): Promise<string>;
+  /** The members of a Slack user group (for approver and on-call groups). */
+  membersOf(groupId: string): Promise<string[]>;
   /** Posts to a response_url; throws `ResponseUrlGone` when Slack says it is used up or expired. */
   respond(options: { responseUrl: string; replaceOriginal: boolean } & SlackMessage): Promise<void>;
 }
@@ -45,6 +47,10 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
     async openDm(o) {
       const result = await web().conversations.open({ users: o.user });
       return String(result.channel?.id);
+    },
+    async membersOf(groupId) {
+      const result = await web().usergroups.users.list({ usergroup: groupId });
+      return result.users ?? [];
     },
     async respond(o) {
       const response = await fetch(o.responseUrl, {

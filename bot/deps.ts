@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
+import type { RoleResolver } from './access/roles';
 
 /** What listeners may use: the store to read (and audit), Temporal to start and update workflows. */
 export interface BotDeps {
@@ -11,4 +12,5 @@ export interface BotDeps {
   displaySeconds: number;
   clock: () => Date;
   log: Logger;
+  roles: RoleResolver;
 }

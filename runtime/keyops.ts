@@ -8,6 +8,7 @@ import { createActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createLastUsedRecorder } from '../api/lastUsed';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
+import { createRoleResolver } from '../bot/access/roles';
 import { createSlackApp, type SlackConfig } from '../bot/app';
 import { createDb } from '../db/client';
 import { applyMigrations } from '../db/migrate';
@@ -58,9 +59,9 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     const temporal = await connectTemporal(options.temporal);
     stops.push(() => temporal.close());
 
+    const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
-      const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
       const activities = createActivities({ db, slack, clock, policy: options.policy, keyHashSecret: options.keyHashSecret, displaySeconds: options.displaySeconds, log: log.child({ name: 'activities' }) });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();
@@ -74,7 +75,18 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     }
 
     const slackApp = options.roles.bot && options.slack
-      ? createSlackApp({ slack: options.slack, deps: { db, temporal: temporal.client, policy: options.policy, displaySeconds: options.displaySeconds, clock, log: log.child({ name: 'bot' }) } })
+      ? createSlackApp({
+          slack: options.slack,
+          deps: {
+            db,
+            temporal: temporal.client,
+            policy: options.policy,
+            displaySeconds: options.displaySeconds,
+            clock,
+            log: log.child({ name: 'bot' }),
+            roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
+          },
+        })
       : null;
 
     let server: RunningHttpServer | null = null;

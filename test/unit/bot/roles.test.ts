@@ -1,0 +1,50 @@
+import { loadPolicy } from '../../../config/policyFile';
+import { createRoleResolver, type GroupDirectory } from '../../../bot/access/roles';
+import { createLogger } from '../../../runtime/log';
+
+const base = loadPolicy(undefined).policy;
+const policy = { ...base, roles: { admins: ['U0ADMIN'], oncall: ['S0ONCALL'], viewers: ['U0VIEW'] } };
+const log = createLogger({ name: 'test', sink: () => undefined });
+
+function directory(groups: Record<string, string[]>, calls: string[] = []): GroupDirectory {
+  return {
+    membersOf: async (id) => {
+      calls.push(id);
+      if (!(id in groups)) throw new Error('no_such_subteam');
+      return groups[id] as string[];
+    },
+  };
+}
+
+describe('roles', () => {
+  it('resolves direct ids, group members and the developer default', async () => {
+    const roles = createRoleResolver({ policy, directory: directory({ S0ONCALL: ['U0PAGER'] }), log });
+    expect([...(await roles.rolesOf('U0ADMIN'))]).toEqual(['admin']);
+    expect([...(await roles.rolesOf('U0PAGER'))]).toEqual(['oncall']);
+    expect([...(await roles.rolesOf('U0VIEW'))]).toEqual(['viewer']);
+    expect([...(await roles.rolesOf('U0SOMEONE'))]).toEqual(['developer']);
+  });
+
+  it('asks Slack once per group within the cache time, again after it', async () => {
+    let t = 0;
+    const calls: string[] = [];
+    const roles = createRoleResolver({ policy, directory: directory({ S0ONCALL: ['U0PAGER'] }, calls), log, ttlMs: 1000, now: () => t });
+    await roles.rolesOf('U0PAGER');
+    await roles.rolesOf('U0OTHER');
+    expect(calls).toEqual(['S0ONCALL']);
+    t = 1500;
+    await roles.rolesOf('U0PAGER');
+    expect(calls).toEqual(['S0ONCALL', 'S0ONCALL']);
+  });
+
+  it('fails closed when a group cannot be read', async () => {
+    const roles = createRoleResolver({ policy, directory: directory({}), log });
+    expect(await roles.isListed('U0PAGER', ['S0ONCALL'])).toBe(false);
+    expect(await roles.expand(['U0ADMIN', 'S0ONCALL'])).toEqual(['U0ADMIN']);
+  });
+
+  it('expands users and groups without duplicates', async () => {
+    const roles = createRoleResolver({ policy, directory: directory({ S0A: ['U1', 'U2'], S0B: ['U2', 'U3'] }), log });
+    expect((await roles.expand(['U1', 'S0A', 'S0B'])).sort()).toEqual(['U1', 'U2', 'U3']);
+  });
+});
