@@ -12,7 +12,7 @@ import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import { findEnvironment } from '../domain/policy';
 import type { RevealResult } from '../workflows/keyRequest';
-import { buildMaskedAfterReveal, buildRevealedKey, buildRevealOffer, buildRevealWindowClosed } from '../bot/views/revealMessages';
+import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
   const loadKey = (keyId: string) =>
@@ -84,6 +84,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
         if (!(error instanceof ResponseUrlGone)) throw error;
         await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'response_url expired or used up' } });
+        await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealNotDelivered({ ...key, keyId: key.id }) });
         return { outcome: 'DELIVERY_FAILED' };
       }
       await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });

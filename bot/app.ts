@@ -37,6 +37,11 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
     : new HTTPReceiver({ signingSecret: options.slack.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
   const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions });
 
+  // Listeners keep working after ack() (opening modals, waiting on workflows). Shutdown waits for
+  // them, so a SIGTERM does not cut a reveal or a revocation in half.
+  const inFlight = trackInFlight();
+  app.use(async ({ next }) => inFlight.run(next));
+
   registerCommands(app, options.deps);
   registerActions(app, options.deps);
   registerViews(app, options.deps);
@@ -56,6 +61,38 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
     },
     stop: async () => {
       if (isSocket) await app.stop();
+      const drained = await inFlight.drain(10_000);
+      if (!drained) options.deps.log.warn('stopping with Slack listeners still running', { running: inFlight.count() });
+    },
+  };
+}
+
+function trackInFlight() {
+  let running = 0;
+  let waiters: Array<() => void> = [];
+  return {
+    count: () => running,
+    async run(next: () => Promise<void>): Promise<void> {
+      running += 1;
+      try {
+        await next();
+      } finally {
+        running -= 1;
+        if (running === 0) {
+          waiters.forEach((wake) => wake());
+          waiters = [];
+        }
+      }
+    },
+    drain(timeoutMs: number): Promise<boolean> {
+      if (running === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
     },
   };
 }

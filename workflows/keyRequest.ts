@@ -7,7 +7,7 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export function keyRequestWorkflowId(requestId: string): string {
@@ -38,6 +38,7 @@ export interface RevealArgs {
   responseUrl: string;
 }
 
+/** What revealKey reports. The update itself only accepts the click (see revealUpdate). */
 export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
 
 export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected';
@@ -46,7 +47,12 @@ export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed'
 export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
 export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
-export const revealUpdate = defineUpdate<RevealResult, [RevealArgs]>('reveal');
+/**
+ * A click on "Reveal key". The update only validates and accepts the click; the key is minted by
+ * the workflow's main loop. A handler that awaited the activity would keep the update open across
+ * workflow tasks, and the dev server was seen holding such updates' results for 5-10 s.
+ */
+export const revealUpdate = defineUpdate<{ accepted: true }, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
 
 const slack = proxyActivities<Activities>({
@@ -60,7 +66,7 @@ const store = proxyActivities<Activities>({
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
-  let responseUrl: string | null = null;
+  let click: RevealArgs | null = null;
   // Handlers change the phase between awaits; read it through a function so TypeScript does not
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
@@ -68,16 +74,10 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   setHandler(phaseQuery, () => phase);
   setHandler(
     revealUpdate,
-    async (args) => {
+    (args) => {
+      click = args;
       phase = 'revealing';
-      const result = await slack.revealKey({ keyId: input.keyId, responseUrl: args.responseUrl, clickerId: args.clickerId });
-      if (result.outcome === 'REVEALED') {
-        responseUrl = args.responseUrl;
-        phase = 'revealed';
-      } else {
-        phase = 'offered';
-      }
-      return result;
+      return { accepted: true };
     },
     { validator: (args) => validateReveal({ args, input, phase }) },
   );
@@ -90,23 +90,36 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   }
 
   await store.createPendingKey(input);
-  await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  // Open for clicks before the offer is posted: the owner can click the moment Slack shows the
+  // button, which may be before this workflow hears that the post succeeded.
   phase = 'offered';
+  await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
 
-  const revealed = await condition(() => phase === 'revealed', input.revealWindowSeconds * 1000);
-  // A click that arrived just before the deadline is allowed to finish.
-  if (!revealed) await condition(() => phaseNow() !== 'revealing');
+  // Workflow time is deterministic: the window is measured from the request, however many
+  // failed deliveries happen in between.
+  const windowEndsAt = workflowInfo().startTime.getTime() + input.revealWindowSeconds * 1000;
+  let shownVia: string | null = null;
+  while (shownVia === null) {
+    const clicked = await condition(() => click !== null, Math.max(0, windowEndsAt - Date.now()));
+    const current = click as RevealArgs | null;
+    if (!clicked || current === null) break;
+    const result = await slack.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    click = null;
+    if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
+    else phase = 'offered';
+  }
 
-  if (phaseNow() === 'revealed' && responseUrl !== null) {
+  if (shownVia !== null) {
+    phase = 'revealed';
     await sleep(input.displaySeconds * 1000);
-    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl });
+    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
   } else {
     phase = 'window_closed';
     await slack.closeRevealWindow({ keyId: input.keyId });
   }
   await condition(allHandlersFinished);
-  return phase;
+  return phaseNow();
 }
 
 function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase }): void {

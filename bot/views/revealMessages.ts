@@ -97,6 +97,11 @@ export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; 
   };
 }
 
+export function buildRevealNotDelivered(input: KeySummary): Message {
+  const text = `Slack did not let keyops show the key "${input.name}", so none was created. Click Reveal key again.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: Slack did not let keyops show *${escapeMrkdwn(input.name)}*, so no key was created. Click *Reveal key* on the offer again.` } }] };
+}
+
 export function buildRevealWindowClosed(input: KeySummary): Message {
   const text = `The reveal window for "${input.name}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };

@@ -76,8 +76,8 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-${counter + 1}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      const result = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] });
-      expect(result).toEqual({ outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' });
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] })).toEqual({ accepted: true });
+      await waitForPhase(handle, 'revealed');
       await expect(handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/2' }] })).rejects.toThrow(WorkflowUpdateFailedError);
       return handle.result();
     });
@@ -117,8 +117,10 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls, { revealKey }), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-retry-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/a' }] })).toEqual({ outcome: 'DELIVERY_FAILED' });
-      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/b' }] })).toEqual({ outcome: 'REVEALED', maskedKey: 'ko_test_…wxyz' });
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/a' }] });
+      await waitForPhase(handle, 'offered');
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/b' }] });
+      await waitForPhase(handle, 'revealed');
       return handle.result();
     });
     expect(phase).toBe('display_expired');

@@ -43,11 +43,10 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     if (key.revealedAt) return refuse('ALREADY_REVEALED');
     if (key.status !== 'PENDING_REVEAL') return refuse('WINDOW_CLOSED');
 
+    const started = Date.now();
     try {
-      const result = await deps.temporal.workflow
-        .getHandle(key.request.workflowId)
-        .executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: body.response_url }] });
-      deps.log.info('key revealed', { keyId: key.id, outcome: result.outcome });
+      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: body.response_url }] });
+      deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal) return refuse(refusal);
