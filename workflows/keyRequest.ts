@@ -7,7 +7,7 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export function keyRequestWorkflowId(requestId: string): string {
@@ -55,13 +55,19 @@ export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 export const revealUpdate = defineUpdate<{ accepted: true }, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
 
-const slack = proxyActivities<Activities>({
+/**
+ * The steps someone is waiting on (record, offer, reveal) run as local activities: in the worker,
+ * inside the workflow task, without a round trip through the server per step. Each is idempotent,
+ * so the re-execution a local activity may see after a worker crash changes nothing.
+ */
+const interactive = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
+});
+/** Steps after long timers: nobody is watching the clock, so ordinary activities. */
+const background = proxyActivities<Activities>({
   startToCloseTimeout: '20s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
@@ -82,18 +88,18 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     { validator: (args) => validateReveal({ args, input, phase }) },
   );
 
-  await store.recordKeyRequest(input);
+  await interactive.recordKeyRequest(input);
   if (input.needsApproval) {
-    await slack.rejectKeyRequest({ requestId: input.requestId, code: 'APPROVAL_NOT_AVAILABLE' });
+    await background.rejectKeyRequest({ requestId: input.requestId, code: 'APPROVAL_NOT_AVAILABLE' });
     phase = 'rejected';
     return phase;
   }
 
-  await store.createPendingKey(input);
+  await interactive.createPendingKey(input);
   // Open for clicks before the offer is posted: the owner can click the moment Slack shows the
   // button, which may be before this workflow hears that the post succeeded.
   phase = 'offered';
-  await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  await interactive.offerReveal({ keyId: input.keyId, channelId: input.channelId });
 
   // Workflow time is deterministic: the window is measured from the request, however many
   // failed deliveries happen in between.
@@ -103,7 +109,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     const clicked = await condition(() => click !== null, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
-    const result = await slack.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
     click = null;
     if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
     else phase = 'offered';
@@ -112,11 +118,11 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   if (shownVia !== null) {
     phase = 'revealed';
     await sleep(input.displaySeconds * 1000);
-    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
+    await background.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
   } else {
     phase = 'window_closed';
-    await slack.closeRevealWindow({ keyId: input.keyId });
+    await background.closeRevealWindow({ keyId: input.keyId });
   }
   await condition(allHandlersFinished);
   return phaseNow();
