@@ -1,6 +1,6 @@
 /**
- * The self-service journey under load, against the real stack (PostgreSQL, a Temporal dev server,
- * the Bolt app) with Slack faked at its API: Slack's view of keyops's latency.
+ * The self-service journey under load, against the real stack (keyops in its own process,
+ * PostgreSQL, a Temporal dev server) with Slack faked at its API: Slack's view of keyops.
  *
  *   ack of /apikey new           what Slack waits for (hard limit 3,000 ms; target p99 < 100 ms)
  *   ack of the Reveal click      idem
@@ -10,14 +10,14 @@
  */
 import { NewKeyBlocks } from '../bot/ids';
 import { lifetimeBlockId } from '../bot/views/newKeyModal';
-import { startHarness } from '../test/support/keyopsHarness';
+import { startBenchStack } from './stack';
 import { formatSummary, runConcurrently } from './stats';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 
 export async function benchKeyRequest(): Promise<void> {
-  const h = await startHarness({ standalone: true, displaySeconds: 600, policy: (p) => ({ ...p, limits: { keyRequestsPerUserPerHour: 1000 } }) });
+  const h = await startBenchStack({ policyEdit: (yaml) => yaml.replace(/keyRequestsPerUserPerHour: \d+/, 'keyRequestsPerUserPerHour: 100000'), env: { KEY_DISPLAY_SECONDS: '1500' } });
   const commandAcks: number[] = [];
   const revealAcks: number[] = [];
   const submitToMessage: number[] = [];

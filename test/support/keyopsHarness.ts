@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
-import { applyMigrations } from '../../db/migrate';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
 import { createLogger } from '../../runtime/log';
@@ -39,13 +38,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/**
- * `standalone` (benchmarks, scripts) builds its database from the migrations instead of copying
- * the template that jest's globalSetup prepares.
- */
-export async function startHarness(options: { displaySeconds?: number; policy?: (p: Policy) => Policy; standalone?: boolean } = {}): Promise<Harness> {
-  const database: TestDatabase = await createTestDatabase({ fromTemplate: !options.standalone });
-  if (options.standalone) await applyMigrations({ databaseUrl: database.url });
+export async function startHarness(options: { displaySeconds?: number; policy?: (p: Policy) => Policy } = {}): Promise<Harness> {
+  const database: TestDatabase = await createTestDatabase();
   const temporal = await createDevServerEnv();
   const fake = await startFakeSlack();
   const logs: string[] = [];

@@ -1,0 +1,68 @@
+/**
+ * The stack a benchmark measures: keyops as its own process (bin/keyops.ts, all roles, exactly as
+ * `npm start` runs it with DATABASE_URL and TEMPORAL_ADDRESS set) against a fresh PostgreSQL
+ * database and a Temporal dev server, with Slack faked at its API in the benchmark's process.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDb, type Db } from '../db/client';
+import { createTestDatabase, type TestDatabase } from '../test/support/databases';
+import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../test/support/fakeSlack';
+import { spawnKeyops, type KeyopsProcess } from '../test/support/keyopsProcess';
+import { createDevServerEnv } from '../test/support/temporal';
+
+const SIGNING_SECRET = 'bench-signing-secret';
+export const VERIFY_TOKEN = 'bench-verify-token-0123456789';
+
+export interface BenchStack {
+  url: string;
+  fake: FakeSlack;
+  driver: SlackDriver;
+  db: Db;
+  keyops: KeyopsProcess;
+  stop(): Promise<void>;
+}
+
+/** `policyEdit` rewrites the example policy's YAML text (e.g. to lift the creation rate limit). */
+export async function startBenchStack(options: { policyEdit?: (yaml: string) => string; env?: Record<string, string> } = {}): Promise<BenchStack> {
+  const database: TestDatabase = await createTestDatabase({ fromTemplate: false });
+  const temporal: TestWorkflowEnvironment = await createDevServerEnv();
+  const fake = await startFakeSlack();
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyops-bench-'));
+  const policyFile = path.join(dir, 'policy.yaml');
+  const example = readFileSync(path.resolve(__dirname, '..', 'policy.example.yaml'), 'utf8');
+  writeFileSync(policyFile, options.policyEdit ? options.policyEdit(example) : example);
+  const keyops = await spawnKeyops({
+    entry: 'keyops',
+    env: {
+      PORT: '0',
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      KEY_HASH_SECRET: 'bench-key-hash-secret-0123456789abcdef',
+      VERIFY_API_TOKEN: VERIFY_TOKEN,
+      POLICY_FILE: policyFile,
+      KEYOPS_DATA_DIR: dir,
+      ...options.env,
+    },
+  });
+  const db = createDb({ databaseUrl: database.url, maxConnections: 4 });
+  return {
+    url: keyops.url,
+    fake,
+    driver: createSlackDriver({ fake, url: `${keyops.url}/slack/events`, signingSecret: SIGNING_SECRET }),
+    db,
+    keyops,
+    async stop() {
+      await keyops.stop();
+      await db.$disconnect();
+      await fake.close();
+      await temporal.teardown();
+      await database.drop();
+    },
+  };
+}

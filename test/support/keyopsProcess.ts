@@ -1,0 +1,62 @@
+/**
+ * keyops as a separate OS process, started the way operators start it (bin/keyops.ts, or one
+ * production role), for tests and benchmarks that must not share an event loop with the client
+ * driving them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface KeyopsProcess {
+  url: string;
+  logs: string[];
+  child: ChildProcess;
+  /** SIGTERM, then wait for a clean exit (SIGKILL after 15 s). Resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function spawnKeyops(options: { entry: 'keyops' | 'bot' | 'api' | 'worker'; env: Record<string, string>; readyTimeoutMs?: number }): Promise<KeyopsProcess> {
+  const child = spawn(TSX, [path.join(ROOT, 'bin', `${options.entry}.ts`)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`keyops ${options.entry} not ready in time:\n${logs.slice(-20).join('\n')}`)), options.readyTimeoutMs ?? 60_000);
+    for (const stream of [child.stdout, child.stderr]) {
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        logs.push(line);
+        if (!line.includes('is ready')) return;
+        clearTimeout(timer);
+        try {
+          resolve((JSON.parse(line) as { url?: string }).url ?? '');
+        } catch {
+          resolve('');
+        }
+      });
+    }
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`keyops ${options.entry} exited with ${code} before it was ready:\n${logs.slice(-20).join('\n')}`));
+    });
+  });
+  const url = await ready;
+  return {
+    url,
+    logs,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
