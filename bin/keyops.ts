@@ -33,13 +33,13 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), log: log.child({ name: 'postgres' }) });
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT, log: log.child({ name: 'postgres' }) });
       cleanups.push(() => pg.stop());
       databaseUrl = pg.databaseUrl;
     }
     let temporal = { address: env.TEMPORAL_ADDRESS ?? '', namespace: env.TEMPORAL_NAMESPACE };
     if (!env.TEMPORAL_ADDRESS) {
-      const server = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, dataDir: path.join(dataDir, 'temporal'), namespace: env.TEMPORAL_NAMESPACE, log: log.child({ name: 'temporal' }) });
+      const server = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, dataDir: path.join(dataDir, 'temporal'), port: env.TEMPORAL_DEV_PORT, namespace: env.TEMPORAL_NAMESPACE, log: log.child({ name: 'temporal' }) });
       cleanups.push(() => server.stop());
       temporal = { address: server.address, namespace: server.namespace };
     }

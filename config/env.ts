@@ -24,11 +24,13 @@ const displaySeconds = z
     return seconds;
   });
 
+/** Blank counts as unset, like every other variable (z.coerce alone would turn "" into port 0). */
+const port = (min: number, fallback: number) => optionalText.pipe(z.coerce.number<string | undefined>().int().min(min).max(65535).default(fallback));
+
 const secret = (min: number) => optionalText.refine((v) => v === undefined || v.length >= min, `must be at least ${min} characters`);
 
 export const envSchema = z.object({
-  // Blank counts as unset, like every other variable (z.coerce would turn "" into port 0).
-  PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).default(3000)),
+  PORT: port(0, 3000),
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-/.test(v), 'must start with xoxb-'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with xapp-'),
@@ -41,6 +43,9 @@ export const envSchema = z.object({
   KEY_HASH_SECRET: secret(32),
   POLICY_FILE: optionalText,
   KEY_DISPLAY_SECONDS: displaySeconds,
+  /** Ports of the embedded servers `npm start` runs when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
+  EMBEDDED_POSTGRES_PORT: port(1, 54329),
+  TEMPORAL_DEV_PORT: port(1, 7233),
   KEYOPS_DATA_DIR: optionalText.transform((v) => v ?? '.keyops'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
