@@ -1,0 +1,91 @@
+/**
+ * Activities are retried by Temporal: each must leave exactly one row, one audit event and one
+ * Slack message however often it runs. Real PostgreSQL, real WebClient against the fake Slack.
+ */
+import { createActivities, type Activities } from '../../activities';
+import { createSlackGateway } from '../../activities/slackGateway';
+import { loadPolicy } from '../../config/policyFile';
+import { createDb, type Db } from '../../db/client';
+import { createLogger } from '../../runtime/log';
+import type { KeyRequestInput } from '../../workflows/keyRequest';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+
+const { policy } = loadPolicy(undefined);
+let database: TestDatabase;
+let db: Db;
+let fake: FakeSlack;
+let activities: Activities;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ databaseUrl: database.url });
+  fake = await startFakeSlack();
+  const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
+  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log: createLogger({ name: 'test', sink: () => undefined }) });
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await fake.close();
+  await database.drop();
+});
+
+let n = 0;
+function input(): KeyRequestInput {
+  n += 1;
+  return { requestId: `kr_act${n}`, keyId: `key_act${String(n).padStart(13, '0')}`, requesterId: `U0ACT${n}`, channelId: 'C0ACT', name: `key ${n}`, environment: 'test', scopes: ['read'], lifetimeSeconds: 86400, reason: null, needsApproval: false, revealWindowSeconds: 3600, displaySeconds: 120, source: 'test' };
+}
+
+describe('key request activities, retried', () => {
+  it('record one request, one pending key and one audit event each', async () => {
+    const i = input();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await activities.recordKeyRequest(i);
+      await activities.createPendingKey(i);
+    }
+    expect(await db.keyRequest.count({ where: { id: i.requestId } })).toBe(1);
+    expect(await db.apiKey.count({ where: { requestId: i.requestId } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: { in: [i.requestId, i.keyId] } } })).toBe(2);
+  });
+
+  it('post one Reveal offer', async () => {
+    const i = input();
+    await activities.recordKeyRequest(i);
+    await activities.createPendingKey(i);
+    await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
+    await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
+    expect(fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === i.requesterId)).toHaveLength(1);
+  });
+
+  it('offer the key in the app\'s DM when Slack refuses an ephemeral message in that channel', async () => {
+    const i = input();
+    await activities.recordKeyRequest(i);
+    await activities.createPendingKey(i);
+    fake.failNext('chat.postEphemeral', 'channel_not_found');
+    await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
+    const dm = fake.messages().find((m) => m.text.includes(`"${i.name}" is ready`));
+    expect(dm?.channelId).toMatch(/^D/);
+  });
+
+  it('keep one key when the reveal is retried after Slack accepted it, and mint none when Slack refused', async () => {
+    const i = input();
+    await activities.recordKeyRequest(i);
+    await activities.createPendingKey(i);
+    const url = fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
+    const first = await activities.revealKey({ keyId: i.keyId, responseUrl: url, clickerId: i.requesterId });
+    const hash = (await db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash;
+    const again = await activities.revealKey({ keyId: i.keyId, responseUrl: url, clickerId: i.requesterId });
+    expect(again).toEqual(first);
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash).toBe(hash);
+    expect(fake.responses.filter((r) => r.url === url)).toHaveLength(1);
+
+    const other = input();
+    await activities.recordKeyRequest(other);
+    await activities.createPendingKey(other);
+    const spent = fake.createResponseUrl({ channelId: other.channelId, userId: other.requesterId });
+    fake.advanceClock(31 * 60 * 1000); // response_urls live 30 minutes
+    expect(await activities.revealKey({ keyId: other.keyId, responseUrl: spent, clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });
+    expect(await db.apiKey.findUniqueOrThrow({ where: { id: other.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null, revealedAt: null });
+    expect(fake.ephemeralMessages({ userId: other.requesterId }).some((m) => m.text.includes('Click Reveal key again'))).toBe(true);
+  });
+});
