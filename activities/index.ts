@@ -4,12 +4,16 @@
  */
 import type { ActivityDeps } from './deps';
 import { createKeyRequestActivities } from './keyRequests';
+import { createLifecycleActivities } from './lifecycle';
 import { createRevealActivities } from './reveal';
+import { createRotationActivities } from './rotation';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKeyRequestActivities(deps),
     ...createRevealActivities(deps),
+    ...createLifecycleActivities(deps),
+    ...createRotationActivities(deps),
   };
 }
 

@@ -3,8 +3,10 @@ import { recordAudit } from '../db/audit';
 import type { ActivityDeps } from './deps';
 import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
 import { buildRequestNeedsApproval } from '../bot/views/revealMessages';
+import { createHomeRefresher } from './home';
 
 export function createKeyRequestActivities(deps: ActivityDeps) {
+  const home = createHomeRefresher(deps);
   return {
     async recordKeyRequest(input: KeyRequestInput): Promise<void> {
       await deps.db.$transaction(async (tx) => {
@@ -32,10 +34,11 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
           targetType: 'request',
           targetId: input.requestId,
           source: input.source,
-          details: { name: input.name, environment: input.environment, scopes: input.scopes, lifetimeSeconds: input.lifetimeSeconds, needsApproval: input.needsApproval, reason: input.reason },
+          details: { name: input.name, environment: input.environment, scopes: input.scopes, lifetimeSeconds: input.lifetimeSeconds, needsApproval: input.needsApproval, reason: input.reason, rotatedFromId: input.rotatedFromId ?? null },
           dedupeKey: `requested:${input.requestId}`,
         });
       });
+      if (input.needsApproval) await home.refresh([input.requesterId]);
     },
 
     async createPendingKey(input: KeyRequestInput): Promise<void> {
@@ -55,6 +58,7 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
             // Provisional: the lifetime starts when the key is revealed (see revealKey).
             expiresAt: new Date(now.getTime() + input.lifetimeSeconds * 1000),
             requestId: input.requestId,
+            rotatedFromId: input.rotatedFromId ?? null,
           },
         });
         await tx.keyRequest.update({ where: { id: input.requestId }, data: { status: 'FULFILLED', decidedAt: now } });
@@ -64,10 +68,11 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
           targetType: 'key',
           targetId: input.keyId,
           source: input.source,
-          details: { requestId: input.requestId, name: input.name, environment: input.environment, scopes: input.scopes },
+          details: { requestId: input.requestId, name: input.name, environment: input.environment, scopes: input.scopes, rotatedFromId: input.rotatedFromId ?? null },
           dedupeKey: `created:${input.keyId}`,
         });
       });
+      await home.refresh([input.requesterId]);
     },
 
     async rejectKeyRequest(options: { requestId: string; code: 'APPROVAL_NOT_AVAILABLE' }): Promise<void> {
@@ -82,6 +87,7 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
         await tx.keyRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedAt: deps.clock() } });
         await recordAudit(tx, { actorId: 'system', action: 'request.rejected', targetType: 'request', targetId: request.id, source: `workflow:${request.workflowId}`, details: { code: options.code }, dedupeKey });
       });
+      await home.refresh([request.requesterId]);
     },
   };
 }

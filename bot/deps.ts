@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
+import type { KeyLifecycles } from '../temporal/keyLifecycles';
 import type { RoleResolver } from './access/roles';
 
 /** What listeners may use: the store to read (and audit), Temporal to start and update workflows. */
@@ -13,4 +14,6 @@ export interface BotDeps {
   clock: () => Date;
   log: Logger;
   roles: RoleResolver;
+  /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
+  lifecycles: KeyLifecycles;
 }

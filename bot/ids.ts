@@ -6,10 +6,48 @@ export const COMMAND = '/apikey';
 
 export const ActionIds = {
   revealKey: 'key.reveal',
+  /** Buttons that act on one key; their value is the key id (see keyActionId). */
+  rotateKey: 'key.rotate',
+  revokeKey: 'key.revoke',
+  extendKey: 'key.extend',
+  keyUsage: 'key.usage',
+  keepKey: 'key.keep',
+  /** "Previous" / "Next" under a key list; the value says whose list and which page. */
+  keyListPage: 'keys.page',
+  /** A rotation's grace period: the value is the old key's id and the new key's id. */
+  rotationRevokeOld: 'rotation.revoke_old',
+  rotationExtendGrace: 'rotation.extend_grace',
+  rotationCancel: 'rotation.cancel',
 } as const;
+
+export type KeyAction = 'rotateKey' | 'revokeKey' | 'extendKey' | 'keyUsage' | 'keepKey';
+
+/**
+ * Slack wants action ids unique within a message: the n-th key of a list gets `key.rotate.<n>`,
+ * a message about one key plain `key.rotate`. Listeners match both with keyActionPattern.
+ */
+export function keyActionId(action: KeyAction, index?: number): string {
+  return index === undefined ? ActionIds[action] : `${ActionIds[action]}.${index}`;
+}
+
+export function keyActionPattern(action: KeyAction): RegExp {
+  return new RegExp(`^${ActionIds[action].replace('.', '\\.')}(?:\\.\\d+)?$`);
+}
 
 export const CallbackIds = {
   newKey: 'new_key',
+  extendKey: 'extend_key',
+  rotateKey: 'rotate_key',
+  /** A modal that only explains something (a click from App Home has no conversation to answer in). */
+  notice: 'notice',
+} as const;
+
+export const ExtendBlocks = {
+  lifetime: 'extend.lifetime',
+} as const;
+
+export const RotateBlocks = {
+  grace: 'rotate.grace',
 } as const;
 
 /**
@@ -28,4 +66,12 @@ export const NewKeyBlocks = {
 export const MessageBlocks = {
   revealActions: 'reveal.actions',
   revealedKey: 'reveal.key',
+  keyListNav: 'keys.nav',
+  noticeActions: 'notice.actions',
+  rotationActions: 'rotation.actions',
 } as const;
+
+/** Blocks of the n-th key in a list or on App Home. */
+export function keyRowBlockIds(index: number): { summary: string; actions: string } {
+  return { summary: `keys.row.${index}`, actions: `keys.row.${index}.actions` };
+}

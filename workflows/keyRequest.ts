@@ -30,6 +30,8 @@ export interface KeyRequestInput {
   displaySeconds: number;
   /** Where the request came from, for the audit log (Slack team and channel). */
   source: string;
+  /** Set when this request is a rotation's new key: the key it replaces. */
+  rotatedFromId?: string;
 }
 
 export interface RevealArgs {
@@ -120,6 +122,9 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     await sleep(input.displaySeconds * 1000);
     await background.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
+    // After the key is off the screen, which matters more; the lifecycle's first timer is days
+    // away, and start-up reconciliation would start it anyway if this never ran.
+    await background.startKeyLifecycle({ keyId: input.keyId });
   } else {
     phase = 'window_closed';
     await background.closeRevealWindow({ keyId: input.keyId });
