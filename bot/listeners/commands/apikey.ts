@@ -6,12 +6,13 @@ import type { BotDeps } from '../../deps';
 import { COMMAND } from '../../ids';
 import type { CommandArgs, Subcommand } from './subcommand';
 import { helpSubcommand } from './subcommands/help';
+import { listSubcommand } from './subcommands/list';
 import { newSubcommand } from './subcommands/new';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'revoke', 'usage', 'approvals']);
+const NOT_YET = new Set(['rotate', 'revoke', 'usage', 'approvals']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));
