@@ -15,7 +15,8 @@ import { seedKeys } from '../support/seedKeys';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ displaySeconds: 3 });
+  // Never-used keys are asked about after 3 seconds here, not 14 days.
+  h = await startHarness({ displaySeconds: 3, policy: (p) => ({ ...p, notices: { ...p.notices, neverUsedAfter: 3 } }) });
 });
 afterAll(async () => {
   await h?.stop();
@@ -110,6 +111,24 @@ describe('expiry', () => {
     expect(await h.db.auditEvent.count({ where: { action: 'key.expired', targetId: key?.id } })).toBe(1);
     const result = await h.temporal.client.workflow.getHandle(keyLifecycleWorkflowId(key?.id as string)).result();
     expect(result).toBe('expired');
+  });
+});
+
+describe('unused keys', () => {
+  it('tell the owner of a never-used key, with Revoke and Keep; Keep is recorded and replaces the notice', async () => {
+    const userId = 'U0UNUSED';
+    const [key] = await seed([{ ownerId: userId, name: 'Forgotten key', createdAt: new Date() }]);
+    await lifecycles().ensureStarted(key?.id as string);
+    const notice = await h.fake.waitFor(() => h.fake.messages().find((m) => m.text.includes('"Forgotten key" has never been used')), { timeoutMs: 20_000 });
+    expect(JSON.stringify(notice.blocks).match(/"text":"(Revoke|Keep)"/g)).toEqual(['"text":"Revoke"', '"text":"Keep"']);
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.unused_notice_sent', targetId: key?.id } })) === 1, { what: 'the notice\'s audit event' });
+
+    await h.driver.clickButtonInMessage({ userId, message: notice, actionText: 'Keep' });
+    await h.fake.waitFor(() => notice.text.startsWith('Kept'));
+    const stored = await h.db.apiKey.findUniqueOrThrow({ where: { id: key?.id } });
+    expect(stored.keptAt).not.toBeNull();
+    expect(stored.status).toBe('ACTIVE');
+    expect(await h.db.auditEvent.findFirst({ where: { action: 'key.kept', targetId: key?.id, actorId: userId } })).not.toBeNull();
   });
 });
 
