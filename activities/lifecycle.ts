@@ -4,8 +4,8 @@
  * workflow re-plans from the store, and each is idempotent (audit dedupe keys, conditional writes).
  */
 import { recordAudit } from '../db/audit';
-import type { Prisma } from '../generated/prisma/client';
 import { planExtension } from '../domain/extension';
+import { LIFECYCLE_KEY_SELECT, noticeScheduleOf, toLifecycleFacts, type LifecycleKey } from '../db/lifecycleKeys';
 import { usageCheck, type LifecycleFacts, type NoticeSchedule } from '../domain/lifecyclePlan';
 import { keyLifecycleWorkflowId } from '../workflows/keyLifecycle';
 import type { ReplyTo } from '../workflows/replyTo';
@@ -14,42 +14,6 @@ import type { ActivityDeps } from './deps';
 import { createHomeRefresher } from './home';
 import { createMessenger } from './messenger';
 
-export const LIFECYCLE_KEY_SELECT = {
-  id: true,
-  ownerId: true,
-  name: true,
-  maskedKey: true,
-  environment: true,
-  scopes: true,
-  status: true,
-  expiresAt: true,
-  revealedAt: true,
-  lastUsedAt: true,
-  keptAt: true,
-  unusedNoticeAt: true,
-  graceEndsAt: true,
-  rotatedTo: { where: { status: 'ACTIVE' }, select: { id: true }, orderBy: { revealedAt: 'desc' }, take: 1 },
-} as const satisfies Prisma.ApiKeySelect;
-
-export type LifecycleKey = Prisma.ApiKeyGetPayload<{ select: typeof LIFECYCLE_KEY_SELECT }>;
-
-const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
-
-export function toLifecycleFacts(key: LifecycleKey | null): LifecycleFacts | null {
-  if (!key) return null;
-  return {
-    status: key.status,
-    ownerId: key.ownerId,
-    expiresAtMs: key.expiresAt.getTime(),
-    revealedAtMs: ms(key.revealedAt),
-    lastUsedAtMs: ms(key.lastUsedAt),
-    keptAtMs: ms(key.keptAt),
-    unusedNoticeAtMs: ms(key.unusedNoticeAt),
-    graceEndsAtMs: ms(key.graceEndsAt),
-    replacementKeyId: key.graceEndsAt ? (key.rotatedTo[0]?.id ?? null) : null,
-  };
-}
-
 export function noticeKey(key: Pick<LifecycleKey, 'id' | 'name' | 'maskedKey' | 'environment'>) {
   return { keyId: key.id, name: key.name, maskedKey: key.maskedKey, environment: key.environment };
 }
@@ -57,12 +21,7 @@ export function noticeKey(key: Pick<LifecycleKey, 'id' | 'name' | 'maskedKey' | 
 export function createLifecycleActivities(deps: ActivityDeps) {
   const messenger = createMessenger(deps);
   const home = createHomeRefresher(deps);
-  const schedule: NoticeSchedule = {
-    expiryNoticeSeconds: deps.policy.notices.expiry,
-    unusedAfterSeconds: deps.policy.notices.unusedAfter,
-    neverUsedAfterSeconds: deps.policy.notices.neverUsedAfter,
-    defaultGraceSeconds: deps.policy.rotation.defaultGrace,
-  };
+  const schedule: NoticeSchedule = noticeScheduleOf(deps.policy);
   const loadKey = (keyId: string) => deps.db.apiKey.findUnique({ where: { id: keyId }, select: LIFECYCLE_KEY_SELECT });
   const loadFacts = async (keyId: string) => toLifecycleFacts(await loadKey(keyId));
   const done = async (dedupeKey: string) => (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) !== null;

@@ -18,7 +18,8 @@ import {
 } from '../bot/views/rotationMessages';
 import type { ActivityDeps } from './deps';
 import { createHomeRefresher } from './home';
-import { LIFECYCLE_KEY_SELECT, noticeKey, toLifecycleFacts, type LifecycleKey } from './lifecycle';
+import { LIFECYCLE_KEY_SELECT, toLifecycleFacts, type LifecycleKey } from '../db/lifecycleKeys';
+import { noticeKey } from './lifecycle';
 import { createMessenger } from './messenger';
 import { revokeKeyAtRotationEnd } from './rotationRevocation';
 
@@ -58,7 +59,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       });
       const old = await loadKey(options.keyId);
       if (old?.graceEndsAt && (await done(dedupeKey)) && !(await done(`told:${dedupeKey}`))) {
-        await messenger.dm({ userId: old.ownerId, message: buildGraceStarted({ ...found.pair, graceEndsAt: old.graceEndsAt }) });
+        await messenger.dm({ userId: old.ownerId, message: buildGraceStarted({ ...found.pair, keyId: old.id, graceEndsAt: old.graceEndsAt }) });
         await audit({ keyId: old.id, actorId: 'system', action: 'key.rotation_owner_told', details: { what: 'grace_started' }, dedupeKey: `told:${dedupeKey}` });
       }
       await home.refresh([found.old.ownerId]);

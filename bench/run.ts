@@ -1,7 +1,11 @@
 /** `npm run bench`: every benchmark, one after the other (they share the machine's two cores). */
 import { benchKeyRequest } from './keyRequest';
+import { benchLifecycle } from './lifecycle';
 
-const BENCHES: Array<[string, () => Promise<void>]> = [['self-service key requests', benchKeyRequest]];
+const BENCHES: Array<[string, () => Promise<void>]> = [
+  ['self-service key requests', benchKeyRequest],
+  ['key lifecycles at scale and /apikey list', benchLifecycle],
+];
 
 async function main(): Promise<void> {
   for (const [name, bench] of BENCHES) {

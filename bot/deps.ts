@@ -14,6 +14,8 @@ export interface BotDeps {
   clock: () => Date;
   log: Logger;
   roles: RoleResolver;
+  /** To find a key by its full form, pasted into a command (only its HMAC is looked up). */
+  keyHashSecret: string;
   /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
   lifecycles: KeyLifecycles;
 }

@@ -87,7 +87,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       });
       log.info('worker running', { namespace: options.temporal.namespace });
       // In the background: the worker serves the workflows it starts, and start-up is not held up.
-      reconcileKeyLifecycles({ db, client: temporal.client, log, taskQueue: options.taskQueue }).then(
+      reconcileKeyLifecycles({ db, client: temporal.client, policy: options.policy, log, taskQueue: options.taskQueue }).then(
         (result) => log.info('key lifecycles reconciled', { ...result }),
         (error: unknown) => log.error('key lifecycle reconciliation failed', { error }),
       );
@@ -104,6 +104,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             clock,
             log: log.child({ name: 'bot' }),
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
+            keyHashSecret: options.keyHashSecret,
             lifecycles,
           },
         })

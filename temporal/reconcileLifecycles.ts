@@ -4,10 +4,13 @@
  * duplicate can exist; a lost or terminated lifecycle is started again.
  *
  * Cost: one read of the running lifecycles from visibility (to skip their starts), then the
- * active keys in pages by id, starting only the missing ones, a bounded number at a time.
+ * active keys in pages by id, starting only the missing ones, a bounded number at a time, each
+ * with the key as the page read it (no first read per workflow).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { LIFECYCLE_KEY_SELECT, noticeScheduleOf, toLifecycleFacts, type LifecycleKey } from '../db/lifecycleKeys';
+import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
 import { keyLifecycleWorkflow, keyLifecycleWorkflowId } from '../workflows/keyLifecycle';
 import { TASK_QUEUE } from './taskQueue';
@@ -20,19 +23,24 @@ export interface ReconcileResult {
   ms: number;
 }
 
-export async function reconcileKeyLifecycles(options: { db: Db; client: Client; log: Logger; taskQueue?: string; pageSize?: number; concurrency?: number }): Promise<ReconcileResult> {
+export async function reconcileKeyLifecycles(options: { db: Db; client: Client; policy: Policy; log: Logger; taskQueue?: string; pageSize?: number; concurrency?: number }): Promise<ReconcileResult> {
   const began = Date.now();
   const { db, client, log } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const running = await runningLifecycles({ client, log });
   const result: ReconcileResult = { activeKeys: 0, started: 0, alreadyRunning: 0, failed: 0, ms: 0 };
 
-  const start = async (keyId: string): Promise<void> => {
+  const schedule = noticeScheduleOf(options.policy);
+
+  const start = async (key: LifecycleKey): Promise<void> => {
+    const keyId = key.id;
+    const facts = toLifecycleFacts(key);
     try {
       await client.workflow.start(keyLifecycleWorkflow, {
         taskQueue,
         workflowId: keyLifecycleWorkflowId(keyId),
-        args: [{ keyId }],
+        // The page already holds what the workflow would read first.
+        args: [{ keyId, ...(facts ? { snapshot: { facts, schedule } } : {}) }],
         // The store says this key is active, so whatever happened to an earlier run, it needs one.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
@@ -50,14 +58,14 @@ export async function reconcileKeyLifecycles(options: { db: Db; client: Client; 
   for (;;) {
     const page = await db.apiKey.findMany({
       where: { status: 'ACTIVE', ...(cursor ? { id: { gt: cursor } } : {}) },
-      select: { id: true },
+      select: LIFECYCLE_KEY_SELECT,
       orderBy: { id: 'asc' },
       take: options.pageSize ?? 1000,
     });
     if (page.length === 0) break;
     cursor = page[page.length - 1]?.id;
     result.activeKeys += page.length;
-    const missing = page.map((k) => k.id).filter((id) => !running.has(keyLifecycleWorkflowId(id)));
+    const missing = page.filter((k) => !running.has(keyLifecycleWorkflowId(k.id)));
     result.alreadyRunning += page.length - missing.length;
     await inParallel(missing, options.concurrency ?? 32, start);
   }

@@ -34,6 +34,11 @@ export function keyLifecycleWorkflowId(keyId: string): string {
 
 export interface KeyLifecycleInput {
   keyId: string;
+  /**
+   * The key as the starter read it (start-up reconciliation reads whole pages): saves the first
+   * read. Only a head start: every timer's activity reads the store again.
+   */
+  snapshot?: { facts: LifecycleFacts; schedule: NoticeSchedule };
   /** Which expiry notices went out, carried across continue-as-new. */
   noticePlan?: ExpiryNoticePlan;
   /** History length after which the workflow continues as new (tests lower it). */
@@ -126,13 +131,13 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
   setHandler(rotationChoiceUpdate, (args: RotationChoiceArgs) => accept({ kind: 'choice', args }), {
     validator: (args: RotationChoiceArgs) => {
       mustBeActive();
-      if (!rotation.inGrace(args.newKeyId)) refuse('NO_ROTATION');
+      if (!rotation.accepts(args.newKeyId)) refuse('NO_ROTATION');
     },
   });
 
   // Local first (fast starts at scale); if the store is unreachable for a while, keep trying as an
   // ordinary activity rather than fail the workflow.
-  const snapshot = await interactive.loadKeyLifecycle({ keyId }).catch(() => background.loadKeyLifecycle({ keyId }));
+  const snapshot = input.snapshot ?? (await interactive.loadKeyLifecycle({ keyId }).catch(() => background.loadKeyLifecycle({ keyId })));
   const schedule: NoticeSchedule = snapshot.schedule;
   const applyFacts = (fresh: LifecycleFacts | null): void => {
     facts = fresh;
@@ -177,6 +182,11 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
   for (;;) {
     const current = factsNow();
     if (!current || current.status !== 'ACTIVE' || !plan) break;
+    // A finished delivery first: a choice clicked meanwhile applies to the grace period it starts.
+    if (rotation.childFinished()) {
+      applyFacts(await rotation.settleDelivery());
+      continue;
+    }
     const command = commands.shift();
     if (command) {
       // A click whose work failed even after retries (the store down for a while) is dropped,
@@ -189,13 +199,9 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
       applyFacts((await background.loadKeyLifecycle({ keyId })).facts);
       continue;
     }
-    if (rotation.childFinished()) {
-      applyFacts(await rotation.settleDelivery());
-      continue;
-    }
     if (!rotation.inProgress() && workflowInfo().historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS)) {
       await condition(allHandlersFinished);
-      if (commands.length === 0 && !changed) return continueAsNew<typeof keyLifecycleWorkflow>({ ...input, noticePlan: plan });
+      if (commands.length === 0 && !changed) return continueAsNew<typeof keyLifecycleWorkflow>({ ...input, snapshot: undefined, noticePlan: plan });
       continue;
     }
 

@@ -57,7 +57,12 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
 
   return {
     inProgress: (): boolean => delivering !== null || graceEnd() !== null,
-    inGrace: (newKeyId: string): boolean => graceEnd() !== null && options.factsNow()?.replacementKeyId === newKeyId,
+    /**
+     * Whether a choice about this new key can still apply. Also true while the grace period is
+     * being started: the owner's message with the buttons goes out from that very step.
+     */
+    accepts: (newKeyId: string): boolean =>
+      delivering?.args.request.keyId === newKeyId || (graceEnd() !== null && options.factsNow()?.replacementKeyId === newKeyId),
     childFinished: (): boolean => delivering?.outcome != null,
 
     view(): RotationView | null {
@@ -92,14 +97,15 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
     /** The new key's request ended: revealed (grace starts) or not (the rotation is over). */
     async settleDelivery(): Promise<LifecycleFacts | null> {
       const done = delivering;
-      delivering = null;
       if (!done) return current();
       const newKeyId = done.args.request.keyId;
-      if (done.outcome === 'display_expired') {
-        return background.beginRotationGrace({ keyId, newKeyId, graceSeconds: done.args.graceSeconds });
+      try {
+        if (done.outcome === 'display_expired') return await background.beginRotationGrace({ keyId, newKeyId, graceSeconds: done.args.graceSeconds });
+        graceSeconds = null;
+        return await background.abandonRotation({ keyId, newKeyId, outcome: done.outcome ?? 'failed' });
+      } finally {
+        delivering = null;
       }
-      graceSeconds = null;
-      return background.abandonRotation({ keyId, newKeyId, outcome: done.outcome ?? 'failed' });
     },
 
     nextWake(schedule: NoticeSchedule): RotationWake | null {
@@ -122,6 +128,9 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
 
     async choose(args: RotationChoiceArgs, schedule: NoticeSchedule): Promise<LifecycleFacts | null> {
       const { newKeyId, actorId, replyTo, choiceId } = args;
+      // Accepted while the grace period was starting; if it never started, there is nothing to choose.
+      const facts = current();
+      if (facts.graceEndsAtMs === null || facts.replacementKeyId !== newKeyId) return facts;
       switch (args.choice) {
         case 'revoke_old_now':
           return interactive.finishRotation({ keyId, newKeyId, actorId, why: 'revoked_early', replyTo });

@@ -21,6 +21,20 @@ export interface RotationButtonValue {
   newKeyId: string;
 }
 
+/** The three choices of a grace period; "Revoke old now" and "Cancel rotation" ask first. */
+function choiceButtons(value: string): KnownBlock {
+  const confirm = (title: string, text: string, yes: string) => ({ title: { type: 'plain_text' as const, text: title }, text: { type: 'mrkdwn' as const, text }, confirm: { type: 'plain_text' as const, text: yes }, deny: { type: 'plain_text' as const, text: 'Back' } });
+  return {
+    type: 'actions',
+    block_id: MessageBlocks.rotationActions,
+    elements: [
+      { type: 'button', action_id: ActionIds.rotationRevokeOld, text: { type: 'plain_text', text: 'Revoke old now' }, style: 'danger', value, confirm: confirm('Revoke the old key?', 'Anything still using the old key stops working at once.', 'Revoke old key') },
+      { type: 'button', action_id: ActionIds.rotationExtendGrace, text: { type: 'plain_text', text: 'Extend grace' }, value },
+      { type: 'button', action_id: ActionIds.rotationCancel, text: { type: 'plain_text', text: 'Cancel rotation' }, value, confirm: confirm('Cancel the rotation?', 'The old key stays; the new key is revoked.', 'Cancel rotation') },
+    ],
+  };
+}
+
 const masked = (key: NoticeKey): string => (key.maskedKey ? `\`${key.maskedKey}\`` : '_not revealed_');
 
 function section(text: string): KnownBlock {
@@ -34,13 +48,15 @@ export function usageLine(lastUsedAt: Date | null, now: Date): string {
   return `last used ${slackDate(lastUsedAt)}${recent ? ' (in the last hour)' : ' (not in the last hour)'}`;
 }
 
-export function buildGraceStarted(input: RotationPair & { graceEndsAt: Date }): Message {
+export function buildGraceStarted(input: RotationPair & { keyId: string; graceEndsAt: Date }): Message {
+  const value = JSON.stringify({ keyId: input.keyId, newKeyId: input.new.keyId } satisfies RotationButtonValue);
   const text = `Rotation of "${input.old.name}": the new key is live; the old one keeps working until ${input.graceEndsAt.toISOString()}, then it is revoked.`;
   return {
     text,
     blocks: [
       section(`:arrows_counterclockwise: Rotation of *${escapeMrkdwn(input.old.name)}*: the new key ${masked(input.new)} is live. The old key ${masked(input.old)} keeps working until ${slackDate(input.graceEndsAt)}, then it is revoked.`),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Deploy the new key now. Before the grace period ends, keyops shows you how both keys were used.' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Deploy the new key now. Before the grace period ends, keyops shows you how both keys were used. Once nothing uses the old key, *Revoke old now*.' }] },
+      choiceButtons(value),
     ],
   };
 }
@@ -60,15 +76,7 @@ export function buildRotationCheck(input: RotationPair & { keyId: string; graceE
         ],
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `If the old key is still in use, *Extend grace* (by ${formatDuration(input.extendBySeconds)}) gives you time; *Cancel rotation* keeps the old key and revokes the new one.` }] },
-      {
-        type: 'actions',
-        block_id: MessageBlocks.rotationActions,
-        elements: [
-          { type: 'button', action_id: ActionIds.rotationRevokeOld, text: { type: 'plain_text', text: 'Revoke old now' }, style: 'danger', value },
-          { type: 'button', action_id: ActionIds.rotationExtendGrace, text: { type: 'plain_text', text: 'Extend grace' }, value },
-          { type: 'button', action_id: ActionIds.rotationCancel, text: { type: 'plain_text', text: 'Cancel rotation' }, value },
-        ],
-      },
+      choiceButtons(value),
     ],
   };
 }

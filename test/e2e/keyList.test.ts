@@ -88,7 +88,7 @@ describe('/apikey list', () => {
   it('lets an admin list another person\'s keys, and refuses (and audits) anyone else', async () => {
     const ownerId = 'U0LISTED';
     await seed([{ ownerId, name: 'Payments API' }]);
-    const adminView = await list('U0ADMIN', `list <@${ownerId}|listed>`);
+    const adminView = await list('U0ADMIN', `list <@${ownerId}|Listed Person>`);
     expect(blockText(adminView)).toContain(`Keys of <@${ownerId}>`);
     expect(blockText(adminView)).toContain('Payments API');
     expect(await h.db.auditEvent.findFirst({ where: { action: 'keys.listed', actorId: 'U0ADMIN', targetId: ownerId } })).not.toBeNull();

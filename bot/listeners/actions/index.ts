@@ -5,6 +5,8 @@ import { registerKeepKey } from './keepKey';
 import { registerKeyListPage } from './keyListPage';
 import { registerNewKeyEnvironment } from './newKeyEnvironment';
 import { registerNotYetAvailable } from './notYetAvailable';
+import { registerRotateKey } from './rotateKey';
+import { registerRotationChoices } from './rotationChoice';
 import { registerRevealKey } from './revealKey';
 
 export function registerActions(app: App, deps: BotDeps): void {
@@ -13,5 +15,7 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerKeyListPage(app, deps);
   registerExtendKey(app, deps);
   registerKeepKey(app, deps);
+  registerRotateKey(app, deps);
+  registerRotationChoices(app, deps);
   registerNotYetAvailable(app, deps);
 }

@@ -8,11 +8,12 @@ import type { CommandArgs, Subcommand } from './subcommand';
 import { helpSubcommand } from './subcommands/help';
 import { listSubcommand } from './subcommands/list';
 import { newSubcommand } from './subcommands/new';
+import { rotateSubcommand } from './subcommands/rotate';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['rotate', 'revoke', 'usage', 'approvals']);
+const NOT_YET = new Set(['revoke', 'usage', 'approvals']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));

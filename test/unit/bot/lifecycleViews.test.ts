@@ -150,7 +150,7 @@ describe('rotation messages', () => {
 
   it('are valid Slack messages', () => {
     const messages = [
-      buildGraceStarted({ ...pair, graceEndsAt: now }),
+      buildGraceStarted({ ...pair, keyId: pair.old.keyId, graceEndsAt: now }),
       buildRotationCheck({ ...pair, keyId: pair.old.keyId, graceEndsAt: now, now, extendBySeconds: 86400 }),
       buildRotationFinished({ ...pair, why: 'grace_ended', actorId: 'system' }),
       buildGraceExtended({ ...pair, actorId: 'U1', graceEndsAt: now }),

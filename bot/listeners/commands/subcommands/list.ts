@@ -19,8 +19,9 @@ export const listSubcommand: Subcommand = {
     const source = `slack:${command.team_id}/${command.channel_id}`;
     let ownerId = viewerId;
     if (args.length > 0) {
-      const mention = mentionSchema.safeParse(args[0]);
-      if (!mention.success || args.length > 1) {
+      // A mention's name part may hold spaces, which split it into several arguments.
+      const mention = mentionSchema.safeParse(args.join(' '));
+      if (!mention.success) {
         await respond({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} list\` for your keys, or \`${COMMAND} list @person\` (admins) for someone else's.` });
         return;
       }
