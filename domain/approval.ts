@@ -105,3 +105,16 @@ export function pendingApprovers(plan: ApprovalPlan, decidedIds: readonly string
   const missing = plan.groups.filter((g) => progress.missingRoles.includes(g.role)).flatMap((g) => g.members);
   return undecided([...new Set([...missing, ...(escalated ? plan.escalation.members : [])])]);
 }
+
+export type ApprovalStatus = 'not_needed' | 'planning' | 'pending' | 'approved' | 'denied' | 'cancelled' | 'timed_out';
+export type ApprovalOutcome = Extract<ApprovalStatus, 'approved' | 'denied' | 'cancelled' | 'timed_out'>;
+
+/** Where a request's approval stands, as the workflow knows it. Times are epoch milliseconds. */
+export interface ApprovalSnapshot {
+  status: ApprovalStatus;
+  approvals: Array<{ approverId: string; at: number }>;
+  denial: { approverId: string; reason: string; at: number } | null;
+  escalated: boolean;
+  /** When it was approved, denied, cancelled or timed out. */
+  finishedAt: number | null;
+}

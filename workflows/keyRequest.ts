@@ -7,8 +7,12 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { setUpApproval } from './approval';
+import { slack, store } from './proxies';
+
+export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS, DENY_REASON_MAX } from './approval';
+export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
 
 export function keyRequestWorkflowId(requestId: string): string {
   return `key-request-${requestId}`;
@@ -40,7 +44,17 @@ export interface RevealArgs {
 
 export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
 
-export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected';
+export type KeyRequestPhase =
+  | 'recording'
+  | 'awaiting_approval'
+  | 'denied'
+  | 'cancelled'
+  | 'timed_out'
+  | 'offered'
+  | 'revealing'
+  | 'revealed'
+  | 'display_expired'
+  | 'window_closed';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
 export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
@@ -48,15 +62,6 @@ export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
 export const revealUpdate = defineUpdate<RevealResult, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
-
-const slack = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
-});
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
@@ -82,16 +87,28 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     { validator: (args) => validateReveal({ args, input, phase }) },
   );
 
-  await store.recordKeyRequest(input);
-  if (input.needsApproval) {
-    await slack.rejectKeyRequest({ requestId: input.requestId, code: 'APPROVAL_NOT_AVAILABLE' });
-    phase = 'rejected';
-    return phase;
-  }
+  const approval = setUpApproval(input);
 
-  await store.createPendingKey(input);
-  await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
-  phase = 'offered';
+  await store.recordKeyRequest(input);
+  const deliver = async (): Promise<void> => {
+    await store.createPendingKey(input);
+    await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+    phase = 'offered';
+  };
+  if (input.needsApproval) {
+    phase = 'awaiting_approval';
+    const outcome = await approval.run();
+    if (outcome !== 'approved') {
+      phase = outcome;
+      await approval.announce();
+      await condition(allHandlersFinished);
+      return phase;
+    }
+    // The requester's key first: the approvers' messages are updated alongside.
+    await Promise.all([deliver(), approval.announce()]);
+  } else {
+    await deliver();
+  }
 
   const revealed = await condition(() => phase === 'revealed', input.revealWindowSeconds * 1000);
   // A click that arrived just before the deadline is allowed to finish.
@@ -116,6 +133,7 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
   switch (options.phase) {
     case 'recording':
+    case 'awaiting_approval':
       return refuse('NOT_READY');
     case 'revealing':
       return refuse('IN_PROGRESS');
@@ -123,7 +141,9 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
     case 'display_expired':
       return refuse('ALREADY_REVEALED');
     case 'window_closed':
-    case 'rejected':
+    case 'denied':
+    case 'cancelled':
+    case 'timed_out':
       return refuse('WINDOW_CLOSED');
     case 'offered':
       return;

@@ -28,7 +28,6 @@ function mockActivities(calls: Calls, overrides: Partial<Record<keyof Activities
   return {
     recordKeyRequest: record('recordKeyRequest'),
     createPendingKey: record('createPendingKey'),
-    rejectKeyRequest: record('rejectKeyRequest'),
     offerReveal: record('offerReveal'),
     revealKey: record('revealKey', { outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' } satisfies RevealResult),
     maskRevealedKey: record('maskRevealedKey'),
@@ -123,14 +122,5 @@ describe('keyRequestWorkflow', () => {
     });
     expect(phase).toBe('display_expired');
     expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toMatchObject({ responseUrl: 'https://hooks.example/r/b' });
-  });
-
-  it('creates nothing when the request needs approval', async () => {
-    const calls: Calls = [];
-    const phase = await withWorker(mockActivities(calls), async () =>
-      env.client.workflow.execute(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-approval-${counter}`, args: [input({ needsApproval: true, environment: 'production' })] }),
-    );
-    expect(phase).toBe('rejected');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'rejectKeyRequest']);
   });
 });

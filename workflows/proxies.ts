@@ -1,0 +1,17 @@
+/**
+ * Activities as workflows call them, proxied once per timeout profile. Slack calls retry a bounded
+ * number of times (a message that cannot be posted for minutes is an incident, not a retry);
+ * database writes retry until they succeed.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+export const slack = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+});
+
+export const store = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
