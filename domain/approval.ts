@@ -16,6 +16,9 @@ import type { Policy } from './policy';
 
 export type ApproverRole = 'manager' | 'approvers' | 'sensitive';
 
+/** A denial's reason is shown to the requester and kept in the audit log. */
+export const DENY_REASON_MAX = 500;
+
 export interface ApproverGroup {
   role: ApproverRole;
   /** Slack user and user-group ids as the policy lists them (for mentions and the fresh check). */

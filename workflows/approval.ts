@@ -15,6 +15,7 @@
  */
 import { ActivityFailure, allHandlersFinished, condition, defineQuery, defineUpdate, log, setHandler } from '@temporalio/workflow';
 import {
+  DENY_REASON_MAX,
   eligibleApprovers,
   evaluateApprovals,
   pendingApprovers,
@@ -58,8 +59,6 @@ export const APPROVAL_REFUSALS = [
   'REASON_REQUIRED',
 ] as const;
 export type ApprovalRefusal = (typeof APPROVAL_REFUSALS)[number];
-
-export const DENY_REASON_MAX = 500;
 
 export const approveUpdate = defineUpdate<DecisionResult, [ApproveArgs]>('approve');
 export const denyUpdate = defineUpdate<DecisionResult, [DenyArgs]>('deny');

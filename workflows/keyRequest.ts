@@ -11,7 +11,7 @@ import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, 
 import { setUpApproval } from './approval';
 import { slack, store } from './proxies';
 
-export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS, DENY_REASON_MAX } from './approval';
+export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
 
 export function keyRequestWorkflowId(requestId: string): string {

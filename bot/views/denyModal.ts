@@ -1,13 +1,12 @@
 /** The modal Deny opens: a reason is required, and the requester will read it. */
 import type { View } from '@slack/types';
+import { DENY_REASON_MAX } from '../../domain/approval';
 import { CallbackIds, DenyBlocks } from '../ids';
 import { cardTitle, type ApprovalCard } from './approvalCard';
 
 export interface DenyModalMetadata {
   requestId: string;
 }
-
-export const DENY_REASON_MAX = 500;
 
 export function buildDenyModal(input: { card: ApprovalCard }): View {
   const metadata: DenyModalMetadata = { requestId: input.card.requestId };
