@@ -42,7 +42,7 @@ export function buildApprovalsList(input: { waiting: ListedRequest[]; mine: List
   for (const item of mine) {
     blocks.push(summary(item, false), {
       type: 'actions',
-      block_id: approvalBlockId(item.card.requestId),
+      block_id: `${approvalBlockId(item.card.requestId)}:cancel`,
       elements: [{ type: 'button', action_id: approvalActionId('cancelRequest', item.card.requestId), text: { type: 'plain_text', text: 'Cancel request' }, value: item.card.requestId }],
     });
   }
