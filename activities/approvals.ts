@@ -23,6 +23,16 @@ export interface DecisionRecord {
   approvals: number;
   required: number;
   complete: boolean;
+  /** Set when this decision ends the request: its outcome is written in the same transaction. */
+  outcome?: Extract<ApprovalOutcome, 'approved' | 'denied'>;
+}
+
+type Tx = Parameters<Parameters<ActivityDeps['db']['$transaction']>[0]>[0];
+
+/** Moves the request out of PENDING_APPROVAL, once; `by` is who ended it ("system" for the timeout). */
+async function writeOutcome(tx: Tx, o: { requestId: string; workflowId: string; outcome: ApprovalOutcome; by: string; at: number }): Promise<void> {
+  await tx.keyRequest.updateMany({ where: { id: o.requestId, status: 'PENDING_APPROVAL' }, data: { status: OUTCOME_STATUS[o.outcome], decidedAt: new Date(o.at) } });
+  await recordAudit(tx, { actorId: o.by, action: `request.${o.outcome}`, targetType: 'request', targetId: o.requestId, source: `workflow:${o.workflowId}`, dedupeKey: `outcome:${o.requestId}` });
 }
 
 export function createApprovalActivities(deps: ActivityDeps) {
@@ -66,22 +76,16 @@ export function createApprovalActivities(deps: ActivityDeps) {
           details: record.decision === 'APPROVE' ? { approvals: record.approvals, required: record.required, complete: record.complete } : { reason: record.reason },
           dedupeKey: `decision:${record.requestId}:${record.approverId}`,
         });
+        // One transaction instead of a second activity: the requester's key waits on this path.
+        if (record.outcome) await writeOutcome(tx, { requestId: record.requestId, workflowId: request.workflowId, outcome: record.outcome, by: record.approverId, at: record.at });
       });
     },
 
-    /** Moves the request out of PENDING_APPROVAL once; `by` is who ended it ("system" for the timeout). */
+    /** For outcomes no decision carries: a cancellation or the timeout. */
     async recordApprovalOutcome(options: { requestId: string; outcome: ApprovalOutcome; by: string; at: number }): Promise<void> {
       await deps.db.$transaction(async (tx) => {
         const request = await tx.keyRequest.findUniqueOrThrow({ where: { id: options.requestId }, select: { workflowId: true } });
-        await tx.keyRequest.updateMany({ where: { id: options.requestId, status: 'PENDING_APPROVAL' }, data: { status: OUTCOME_STATUS[options.outcome], decidedAt: new Date(options.at) } });
-        await recordAudit(tx, {
-          actorId: options.by,
-          action: `request.${options.outcome}`,
-          targetType: 'request',
-          targetId: options.requestId,
-          source: `workflow:${request.workflowId}`,
-          dedupeKey: `outcome:${options.requestId}`,
-        });
+        await writeOutcome(tx, { ...options, workflowId: request.workflowId });
       });
     },
   };

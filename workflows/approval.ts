@@ -93,6 +93,8 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
   let escalated = false;
   let finishedAt: number | null = null;
   let endedBy = 'system';
+  // A deciding approval or a denial records the outcome with the decision, in one activity.
+  let outcomeRecorded = false;
   // Handlers change these between awaits; read through functions so TypeScript does not narrow.
   const statusNow = (): ApprovalStatus => status;
   const snapshot = (): ApprovalSnapshot => ({ status, approvals: [...approvals], denial, escalated, finishedAt });
@@ -124,7 +126,18 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
       approvals.push({ approverId, at });
       const progress = evaluateApprovals(plan as ApprovalPlan, approvals.map((a) => a.approverId), escalated);
       if (progress.complete) finish('approved', approverId);
-      await store.recordApprovalDecision({ requestId, approverId, decision: 'APPROVE', reason: null, at, approvals: progress.approvals, required: progress.required, complete: progress.complete });
+      await store.recordApprovalDecision({
+        requestId,
+        approverId,
+        decision: 'APPROVE',
+        reason: null,
+        at,
+        approvals: progress.approvals,
+        required: progress.required,
+        complete: progress.complete,
+        ...(progress.complete ? { outcome: 'approved' as const } : {}),
+      });
+      if (progress.complete) outcomeRecorded = true;
       if (progress.complete) return { outcome: 'APPROVED' };
       return { outcome: 'MORE_NEEDED', approvals: progress.approvals, required: progress.required, missingRoles: progress.missingRoles };
     },
@@ -135,7 +148,8 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
     async ({ approverId, reason }) => {
       finish('denied', approverId);
       denial = { approverId, reason: reason.trim(), at: finishedAt as number };
-      await store.recordApprovalDecision({ requestId, approverId, decision: 'DENY', reason: denial.reason, at: denial.at, approvals: approvals.length, required: plan?.required ?? 1, complete: true });
+      await store.recordApprovalDecision({ requestId, approverId, decision: 'DENY', reason: denial.reason, at: denial.at, approvals: approvals.length, required: plan?.required ?? 1, complete: true, outcome: 'denied' });
+      outcomeRecorded = true;
       return { outcome: 'DENIED' };
     },
     {
@@ -221,10 +235,10 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
       status = 'pending';
       await bestEffort('ask the approvers', () => slack.askApprovers({ requestId, plan: current }));
       await waitForDecision(current);
-      // A decision's record (its handler's activity) lands before the outcome that follows from it.
+      // The deciding click's handler records the decision with its outcome; wait for it.
       await condition(allHandlersFinished);
       const outcome = statusNow() as ApprovalOutcome;
-      await store.recordApprovalOutcome({ requestId, outcome, by: endedBy, at: finishedAt ?? Date.now() });
+      if (!outcomeRecorded) await store.recordApprovalOutcome({ requestId, outcome, by: endedBy, at: finishedAt ?? Date.now() });
       return outcome;
     },
   };

@@ -132,9 +132,10 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await handle.result()).toBe('window_closed'); // nobody clicked Reveal within the window
       // The approvers' messages are updated alongside the delivery, so their order is not fixed.
       const sequence = names(calls).filter((n) => n !== 'announceApproval');
-      expect(sequence.slice(0, 7)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'recordApprovalOutcome', 'createPendingKey', 'offerReveal']);
-      expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'APPROVE', complete: true })]);
-      expect(argsOf(calls, 'recordApprovalOutcome')).toEqual([expect.objectContaining({ outcome: 'approved', by: 'U0ANA' })]);
+      expect(sequence.slice(0, 6)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'createPendingKey', 'offerReveal']);
+      // The deciding approval records the outcome with it, in one activity.
+      expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'APPROVE', complete: true, outcome: 'approved' })]);
+      expect(names(calls)).not.toContain('recordApprovalOutcome');
       const announced = argsOf(calls, 'announceApproval').map((a) => (a.snapshot as ApprovalSnapshot).status);
       expect(announced).toEqual(['approved']);
     });
@@ -163,7 +164,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await approve(handle, 'U0BEN')).toEqual({ outcome: 'APPROVED' });
       expect(await approve(handle, 'U0BEN')).toBe('ALREADY_APPROVED');
       await waitForPhase(handle, 'offered');
-      expect(argsOf(calls, 'recordApprovalDecision').map((a) => a.approverId)).toEqual(['U0ANA', 'U0BEN']);
+      expect(argsOf(calls, 'recordApprovalDecision').map((a) => [a.approverId, a.outcome])).toEqual([['U0ANA', undefined], ['U0BEN', 'approved']]);
       // The messages showed the first approval before the outcome.
       expect(argsOf(calls, 'announceApproval').map((a) => (a.snapshot as ApprovalSnapshot).status)).toEqual(['pending', 'approved']);
       expect(names(calls).filter((n) => n === 'createPendingKey')).toHaveLength(1);
@@ -194,8 +195,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await deny(handle, 'U0ANA', '   ')).toBe('REASON_REQUIRED');
       expect(await deny(handle, 'U0ANA', 'Use the staging key instead.')).toEqual({ outcome: 'DENIED' });
       expect(await handle.result()).toBe('denied');
-      expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'DENY', reason: 'Use the staging key instead.' })]);
-      expect(argsOf(calls, 'recordApprovalOutcome')).toEqual([expect.objectContaining({ outcome: 'denied', by: 'U0ANA' })]);
+      expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'DENY', reason: 'Use the staging key instead.', outcome: 'denied' })]);
       expect((argsOf(calls, 'announceApproval')[0]?.snapshot as ApprovalSnapshot).denial).toMatchObject({ approverId: 'U0ANA', reason: 'Use the staging key instead.' });
       expect(names(calls)).not.toContain('createPendingKey');
     });
@@ -254,7 +254,8 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await approve(handle, 'U0BEN')).toEqual({ outcome: 'APPROVED' });
       await env.sleep('2s');
       await waitForPhase(handle, 'offered');
-      expect(argsOf(calls, 'recordApprovalOutcome')).toEqual([expect.objectContaining({ outcome: 'approved' })]);
+      expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0BEN', outcome: 'approved' })]);
+      expect(names(calls)).not.toContain('recordApprovalOutcome');
       await handle.terminate('test done');
     });
 

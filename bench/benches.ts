@@ -1,0 +1,5 @@
+/** Every bench `npm run bench` runs, in order. Add yours here (one import, one entry). */
+import { approvalsBench } from './approvals';
+import type { Bench } from './bench';
+
+export const BENCHES: Bench[] = [approvalsBench];
