@@ -135,8 +135,11 @@ export function approvalStateOf(plan: ApprovalPlan, snapshot: ApprovalSnapshot):
   switch (snapshot.status) {
     case 'approved':
       return { kind: 'approved', approvals };
-    case 'denied':
-      return snapshot.denial ? { kind: 'denied', by: { approverId: snapshot.denial.approverId, at: new Date(snapshot.denial.at) }, reason: snapshot.denial.reason } : { kind: 'cancelled', at };
+    case 'denied': {
+      // The deny handler sets both together; a denial without one cannot be shown truthfully.
+      if (!snapshot.denial) throw new Error('a denied approval without its denial');
+      return { kind: 'denied', by: { approverId: snapshot.denial.approverId, at: new Date(snapshot.denial.at) }, reason: snapshot.denial.reason };
+    }
     case 'cancelled':
       return { kind: 'cancelled', at };
     case 'timed_out':
