@@ -92,8 +92,10 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   await store.recordKeyRequest(input);
   const deliver = async (): Promise<void> => {
     await store.createPendingKey(input);
-    await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+    // Open before the offer goes out: its button works as soon as Slack shows it, which can be
+    // before the activity reports back.
     phase = 'offered';
+    await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
   };
   if (input.needsApproval) {
     phase = 'awaiting_approval';

@@ -12,7 +12,7 @@ const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ displaySeconds: DISPLAY_SECONDS });
+  h = await startHarness({ displaySeconds: DISPLAY_SECONDS, usergroups: { S0PLATFORM: ['U0APPROVER'] } });
 });
 afterAll(async () => {
   await h?.stop();

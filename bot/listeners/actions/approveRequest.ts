@@ -20,8 +20,9 @@ export function registerApproveRequest(app: App, deps: BotDeps): void {
     const userId = body.user.id;
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     const refuse = async (refusal: Refusal, request: StoredRequest | null): Promise<void> => {
-      await reply(refusalText(refusal, { decidedBy: decidedBy(request) }));
+      // Recorded before the answer: what the clicker sees is already in the audit log.
       await auditRefusal({ deps, userId, requestId: request?.id ?? String(action.value), action: 'approve', refusal, source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}` });
+      await reply(refusalText(refusal, { decidedBy: decidedBy(request) }));
     };
 
     const checked = await checkClick({ deps, requestId: action.value, userId, action: 'approve' });

@@ -19,8 +19,9 @@ export function registerDenyRequest(app: App, deps: BotDeps): void {
     const userId = body.user.id;
     const checked = await checkClick({ deps, requestId: action.value, userId, action: 'deny' });
     if (!checked.ok) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(checked.refusal, { decidedBy: decidedBy(checked.request) }) });
+      // Recorded before the answer: what the clicker sees is already in the audit log.
       await auditRefusal({ deps, userId, requestId: checked.request?.id ?? String(action.value), action: 'deny', refusal: checked.refusal, source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: refusalText(checked.refusal, { decidedBy: decidedBy(checked.request) }) });
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal({ card: approvalCardOf(checked.request, deps.policy) }) });

@@ -21,8 +21,9 @@ export function registerDenySubmission(app: App, deps: BotDeps): void {
     if (!form.ok) return showError(form.error === 'STALE' ? 'This form is out of date; close it and click Deny again.' : refusalText('REASON_REQUIRED'));
 
     const refuse = async (refusal: Refusal, request: StoredRequest | null): Promise<void> => {
-      await showError(refusalText(refusal, { decidedBy: decidedBy(request) }));
+      // Recorded before the answer: what the clicker sees is already in the audit log.
       await auditRefusal({ deps, userId, requestId: form.requestId, action: 'deny', refusal, source: `slack:${body.team?.id ?? 'unknown'}/modal` });
+      await showError(refusalText(refusal, { decidedBy: decidedBy(request) }));
     };
     const checked = await checkClick({ deps, requestId: form.requestId, userId, action: 'deny' });
     if (!checked.ok) return refuse(checked.refusal, checked.request);
