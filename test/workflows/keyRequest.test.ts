@@ -93,7 +93,7 @@ describe('keyRequestWorkflow', () => {
       const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0STRANGER', responseUrl: 'https://hooks.example/r/x' }] }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(((failure as WorkflowUpdateFailedError).cause as Error).message).toBe('NOT_OWNER');
-      await handle.terminate('test done');
+      expect(await handle.result()).toBe('window_closed');
     });
     expect(calls.map((c) => c.name)).not.toContain('revealKey');
   });
