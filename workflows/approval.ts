@@ -25,7 +25,7 @@ import {
   type ApprovalStatus,
   type ApproverRole,
 } from '../domain/approval';
-import { slack, store } from './proxies';
+import { slack, store, storeNow } from './proxies';
 
 export interface ApproveArgs {
   approverId: string;
@@ -126,7 +126,7 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
       approvals.push({ approverId, at });
       const progress = evaluateApprovals(plan as ApprovalPlan, approvals.map((a) => a.approverId), escalated);
       if (progress.complete) finish('approved', approverId);
-      await store.recordApprovalDecision({
+      await storeNow.recordApprovalDecision({
         requestId,
         approverId,
         decision: 'APPROVE',
@@ -148,7 +148,7 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
     async ({ approverId, reason }) => {
       finish('denied', approverId);
       denial = { approverId, reason: reason.trim(), at: finishedAt as number };
-      await store.recordApprovalDecision({ requestId, approverId, decision: 'DENY', reason: denial.reason, at: denial.at, approvals: approvals.length, required: plan?.required ?? 1, complete: true, outcome: 'denied' });
+      await storeNow.recordApprovalDecision({ requestId, approverId, decision: 'DENY', reason: denial.reason, at: denial.at, approvals: approvals.length, required: plan?.required ?? 1, complete: true, outcome: 'denied' });
       outcomeRecorded = true;
       return { outcome: 'DENIED' };
     },

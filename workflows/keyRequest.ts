@@ -9,7 +9,7 @@
  */
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 import { setUpApproval } from './approval';
-import { slack, store } from './proxies';
+import { slack, store, storeNow } from './proxies';
 
 export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
@@ -90,8 +90,10 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   const approval = setUpApproval(input);
 
   await store.recordKeyRequest(input);
-  const deliver = async (): Promise<void> => {
-    await store.createPendingKey(input);
+  const deliver = async (afterApproval: boolean): Promise<void> => {
+    // After an approval the requester is waiting: the write runs locally, without server round
+    // trips. Self-service keeps its regular activity, so runs already in flight replay unchanged.
+    await (afterApproval ? storeNow : store).createPendingKey(input);
     // Open before the offer goes out: its button works as soon as Slack shows it, which can be
     // before the activity reports back.
     phase = 'offered';
@@ -107,9 +109,9 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       return phase;
     }
     // The requester's key first: the approvers' messages are updated alongside.
-    await Promise.all([deliver(), approval.announce()]);
+    await Promise.all([deliver(true), approval.announce()]);
   } else {
-    await deliver();
+    await deliver(false);
   }
 
   const revealed = await condition(() => phase === 'revealed', input.revealWindowSeconds * 1000);

@@ -3,7 +3,7 @@
  * number of times (a message that cannot be posted for minutes is an incident, not a retry);
  * database writes retry until they succeed.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export const slack = proxyActivities<Activities>({
@@ -13,5 +13,15 @@ export const slack = proxyActivities<Activities>({
 
 export const store = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
+/**
+ * Short, idempotent database writes on a path a person is waiting on (an approver's click, the
+ * requester's key after it): run in the worker, inside the workflow task, without the server
+ * round trips of a regular activity.
+ */
+export const storeNow = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
