@@ -13,7 +13,7 @@
  * decision and the timeout cannot both win: whichever the workflow sees first ends the request and
  * the other is refused.
  */
-import { ActivityFailure, allHandlersFinished, condition, defineQuery, defineUpdate, log, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
 import {
   DENY_REASON_MAX,
   eligibleApprovers,
@@ -23,47 +23,11 @@ import {
   type ApprovalPlan,
   type ApprovalSnapshot,
   type ApprovalStatus,
-  type ApproverRole,
 } from '../domain/approval';
+import { approvalQuery, approveUpdate, cancelUpdate, denyUpdate, type ApprovalRefusal } from './approvalUpdates';
 import { slack, store, storeNow } from './proxies';
 
-export interface ApproveArgs {
-  approverId: string;
-}
-export interface DenyArgs {
-  approverId: string;
-  reason: string;
-}
-export interface CancelArgs {
-  userId: string;
-}
-
-export type DecisionResult =
-  | { outcome: 'APPROVED' }
-  | { outcome: 'MORE_NEEDED'; approvals: number; required: number; missingRoles: ApproverRole[] }
-  | { outcome: 'DENIED' }
-  | { outcome: 'CANCELLED' };
-
-/** Why a decision is refused; the bot turns each into words for the clicker. */
-export const APPROVAL_REFUSALS = [
-  'NOT_PENDING',
-  'NOT_READY',
-  'SELF_APPROVAL',
-  'NOT_APPROVER',
-  'NOT_REQUESTER',
-  'ALREADY_DECIDED_BY_YOU',
-  'ALREADY_APPROVED',
-  'ALREADY_DENIED',
-  'ALREADY_CANCELLED',
-  'ALREADY_TIMED_OUT',
-  'REASON_REQUIRED',
-] as const;
-export type ApprovalRefusal = (typeof APPROVAL_REFUSALS)[number];
-
-export const approveUpdate = defineUpdate<DecisionResult, [ApproveArgs]>('approve');
-export const denyUpdate = defineUpdate<DecisionResult, [DenyArgs]>('deny');
-export const cancelUpdate = defineUpdate<DecisionResult, [CancelArgs]>('cancel');
-export const approvalQuery = defineQuery<ApprovalSnapshot>('approval');
+export * from './approvalUpdates';
 
 export interface Approval {
   /** Asks, then waits for the outcome: approved, denied, cancelled or timed out. */
@@ -137,8 +101,10 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
         complete: progress.complete,
         ...(progress.complete ? { outcome: 'approved' as const } : {}),
       });
-      if (progress.complete) outcomeRecorded = true;
-      if (progress.complete) return { outcome: 'APPROVED' };
+      if (progress.complete) {
+        outcomeRecorded = true;
+        return { outcome: 'APPROVED' };
+      }
       return { outcome: 'MORE_NEEDED', approvals: progress.approvals, required: progress.required, missingRoles: progress.missingRoles };
     },
     { validator: (args) => validateDecision(args?.approverId) },
