@@ -4,8 +4,7 @@
  * approved key is delivered the self-service way (Reveal key, shown once). Real Bolt, PostgreSQL
  * and Temporal; Slack faked at its API, with the policy's approver groups as fake user groups.
  */
-import { approvalActionId } from '../../bot/ids';
-import { DenyBlocks } from '../../bot/ids';
+import { approvalActionId, DenyBlocks } from '../../bot/ids';
 import { eventually } from '../support/eventually';
 import type { FakeMessage } from '../support/fakeSlack';
 import { startHarness, type Harness } from '../support/keyopsHarness';
@@ -16,9 +15,7 @@ const KEY_RE = /ko_live_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 let h: Harness;
 beforeAll(async () => {
   // The shipped policy: production needs one of S0PLATFORM; billing:read also one of S0SECURITY.
-  h = await startHarness();
-  h.fake.setUsergroup('S0PLATFORM', ['U0ANA', 'U0BEN', 'U0SELF']);
-  h.fake.setUsergroup('S0SECURITY', ['U0SEC']);
+  h = await startHarness({ usergroups: { S0PLATFORM: ['U0ANA', 'U0BEN', 'U0SELF'], S0SECURITY: ['U0SEC'] } });
 });
 afterAll(async () => {
   await h?.stop();
