@@ -61,6 +61,7 @@ export function createApprovalMessageActivities(deps: ActivityDeps) {
       const pending = approvalStateOf(plan, { status: 'pending', approvals: [], denial: null, escalated: false, finishedAt: null });
       const message = buildApprovalRequest({ card, who: plan, state: pending });
       const approvers = eligibleApprovers(plan, false);
+      if (approvers.length === 0) deps.log.error('nobody can approve this request until it escalates', { requestId: request.id, groups: plan.groups.map((g) => g.ids), unreadableGroups: plan.unreadableGroups });
       const recipients = plan.channelId ? [plan.channelId] : approvers;
       await postToAll(recipients.map((recipientId) => ({ requestId: request.id, kind: 'REQUEST', recipientId, message })));
       const timers = { reminderEverySeconds: plan.reminderEverySeconds, escalateAfterSeconds: plan.escalateAfterSeconds, escalateTo: plan.escalation.ids, timeoutSeconds: plan.timeoutSeconds };
