@@ -108,8 +108,9 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       await condition(allHandlersFinished);
       return phase;
     }
-    // The requester's key first: the approvers' messages are updated alongside.
-    await Promise.all([deliver(true), approval.announce()]);
+    // The requester's key first; the approvers' messages right after, not competing with it.
+    await deliver(true);
+    await approval.announce();
   } else {
     await deliver(false);
   }

@@ -136,9 +136,8 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await handle.query(phaseQuery)).toBe('awaiting_approval');
       expect(await approve(handle, 'U0ANA')).toEqual({ outcome: 'APPROVED' });
       expect(await handle.result()).toBe('window_closed'); // nobody clicked Reveal within the window
-      // The approvers' messages are updated alongside the delivery, so their order is not fixed.
-      const sequence = names(calls).filter((n) => n !== 'announceApproval');
-      expect(sequence.slice(0, 6)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'createPendingKey', 'offerReveal']);
+      // The requester's key first, then the approvers' messages.
+      expect(names(calls).slice(0, 7)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'createPendingKey', 'offerReveal', 'announceApproval']);
       // The deciding approval records the outcome with it, in one activity.
       expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'APPROVE', complete: true, outcome: 'approved' })]);
       expect(names(calls)).not.toContain('recordApprovalOutcome');
