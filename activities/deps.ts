@@ -1,3 +1,4 @@
+import type { RoleResolver } from '../bot/access/roles';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
@@ -12,4 +13,6 @@ export interface ActivityDeps {
   keyHashSecret: string;
   displaySeconds: number;
   log: Logger;
+  /** Expands approver groups (Slack user groups); unreadable groups count as empty. */
+  roles: RoleResolver;
 }

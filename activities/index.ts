@@ -2,6 +2,8 @@
  * All activities, built by one factory from their dependencies. Workflows import only the type
  * (`import type { Activities }`) and proxy it.
  */
+import { createApprovalMessageActivities } from './approvalMessages';
+import { createApprovalActivities } from './approvals';
 import type { ActivityDeps } from './deps';
 import { createKeyRequestActivities } from './keyRequests';
 import { createRevealActivities } from './reveal';
@@ -10,6 +12,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createKeyRequestActivities(deps),
     ...createRevealActivities(deps),
+    ...createApprovalActivities(deps),
+    ...createApprovalMessageActivities(deps),
   };
 }
 

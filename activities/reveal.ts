@@ -43,7 +43,8 @@ export function createRevealActivities(deps: ActivityDeps) {
       const key = await loadKey(options.keyId);
       const dedupeKey = `offered:${key.id}`;
       if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
-      const requestedAt = key.request?.createdAt ?? key.createdAt;
+      // The window runs from the offer (for an approved request, the approval), as the workflow's timer does.
+      const offeredAt = deps.clock();
       const message = buildRevealOffer({
         keyId: key.id,
         name: key.name,
@@ -51,7 +52,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         scopes: key.scopes,
         maskedPreview: `${deps.policy.keyPrefix}_${envTagOf(key.environment)}_…????`,
         lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
-        revealWindowEndsAt: new Date(requestedAt.getTime() + deps.policy.reveal.window * 1000),
+        revealWindowEndsAt: new Date(offeredAt.getTime() + deps.policy.reveal.window * 1000),
       });
       await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
       await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });

@@ -6,10 +6,33 @@ export const COMMAND = '/apikey';
 
 export const ActionIds = {
   revealKey: 'key.reveal',
+  approveRequest: 'approval.approve',
+  denyRequest: 'approval.deny',
+  cancelRequest: 'approval.cancel',
 } as const;
+
+type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';
+
+/**
+ * Approval buttons carry the request id in their action id as well as in their value: Slack wants
+ * action ids unique within a message, and `/apikey approvals` lists several requests in one.
+ */
+export function approvalActionId(action: ApprovalAction, requestId: string): string {
+  return `${ActionIds[action]}:${requestId}`;
+}
+
+/** Matches every action id `approvalActionId` makes for one kind of button. */
+export function approvalActionPattern(action: ApprovalAction): RegExp {
+  return new RegExp(`^${ActionIds[action].replace('.', '\\.')}:`);
+}
 
 export const CallbackIds = {
   newKey: 'new_key',
+  denyRequest: 'deny_request',
+} as const;
+
+export const DenyBlocks = {
+  reason: 'deny_request.reason',
 } as const;
 
 /**
@@ -28,4 +51,10 @@ export const NewKeyBlocks = {
 export const MessageBlocks = {
   revealActions: 'reveal.actions',
   revealedKey: 'reveal.key',
+  /** Followed by `:<request id>`, unique per request within a message (see approvalBlockId). */
+  approvalActions: 'approval.actions',
 } as const;
+
+export function approvalBlockId(requestId: string): string {
+  return `${MessageBlocks.approvalActions}:${requestId}`;
+}

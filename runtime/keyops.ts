@@ -62,7 +62,17 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
-      const activities = createActivities({ db, slack, clock, policy: options.policy, keyHashSecret: options.keyHashSecret, displaySeconds: options.displaySeconds, log: log.child({ name: 'activities' }) });
+      const activityLog = log.child({ name: 'activities' });
+      const activities = createActivities({
+        db,
+        slack,
+        clock,
+        policy: options.policy,
+        keyHashSecret: options.keyHashSecret,
+        displaySeconds: options.displaySeconds,
+        log: activityLog,
+        roles: createRoleResolver({ policy: options.policy, directory: slack, log: activityLog }),
+      });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));

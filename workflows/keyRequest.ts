@@ -7,8 +7,12 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { setUpApproval } from './approval';
+import { slack, slackNow, storeNow } from './proxies';
+
+export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
+export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
 
 export function keyRequestWorkflowId(requestId: string): string {
   return `key-request-${requestId}`;
@@ -41,7 +45,17 @@ export interface RevealArgs {
 /** What revealKey reports. The update itself only accepts the click (see revealUpdate). */
 export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
 
-export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected';
+export type KeyRequestPhase =
+  | 'recording'
+  | 'awaiting_approval'
+  | 'denied'
+  | 'cancelled'
+  | 'timed_out'
+  | 'offered'
+  | 'revealing'
+  | 'revealed'
+  | 'display_expired'
+  | 'window_closed';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
 export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
@@ -54,21 +68,6 @@ export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
  */
 export const revealUpdate = defineUpdate<{ accepted: true }, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
-
-/**
- * The steps someone is waiting on (record, offer, reveal) run as local activities: in the worker,
- * inside the workflow task, without a round trip through the server per step. Each is idempotent,
- * so the re-execution a local activity may see after a worker crash changes nothing.
- */
-const interactive = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
-});
-/** Steps after long timers: nobody is watching the clock, so ordinary activities. */
-const background = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
@@ -88,28 +87,43 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     { validator: (args) => validateReveal({ args, input, phase }) },
   );
 
-  await interactive.recordKeyRequest(input);
+  const approval = setUpApproval(input);
+
+  // Someone waits on every step up to the key (the requester after submitting, or after an
+  // approver's click): local activities, without a server round trip per step.
+  await storeNow.recordKeyRequest(input);
+  const deliver = async (): Promise<void> => {
+    await storeNow.createPendingKey(input);
+    // Open before the offer goes out: its button works as soon as Slack shows it, which can be
+    // before the activity reports back.
+    phase = 'offered';
+    await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  };
   if (input.needsApproval) {
-    await background.rejectKeyRequest({ requestId: input.requestId, code: 'APPROVAL_NOT_AVAILABLE' });
-    phase = 'rejected';
-    return phase;
+    phase = 'awaiting_approval';
+    const outcome = await approval.run();
+    if (outcome !== 'approved') {
+      phase = outcome;
+      await approval.announce();
+      await condition(allHandlersFinished);
+      return phase;
+    }
+    // The requester's key first; the approvers' messages right after, not competing with it.
+    await deliver();
+    await approval.announce();
+  } else {
+    await deliver();
   }
 
-  await interactive.createPendingKey(input);
-  // Open for clicks before the offer is posted: the owner can click the moment Slack shows the
-  // button, which may be before this workflow hears that the post succeeded.
-  phase = 'offered';
-  await interactive.offerReveal({ keyId: input.keyId, channelId: input.channelId });
-
-  // Workflow time is deterministic: the window is measured from the request, however many
-  // failed deliveries happen in between.
-  const windowEndsAt = workflowInfo().startTime.getTime() + input.revealWindowSeconds * 1000;
+  // The window runs from the offer (an approval can come days after the request), in workflow
+  // time, which is deterministic; failed deliveries do not extend it.
+  const windowEndsAt = Date.now() + input.revealWindowSeconds * 1000;
   let shownVia: string | null = null;
   while (shownVia === null) {
     const clicked = await condition(() => click !== null, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
-    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    const result = await slackNow.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
     click = null;
     if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
     else phase = 'offered';
@@ -118,11 +132,11 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   if (shownVia !== null) {
     phase = 'revealed';
     await sleep(input.displaySeconds * 1000);
-    await background.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
+    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
   } else {
     phase = 'window_closed';
-    await background.closeRevealWindow({ keyId: input.keyId });
+    await slack.closeRevealWindow({ keyId: input.keyId });
   }
   await condition(allHandlersFinished);
   return phaseNow();
@@ -135,6 +149,7 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
   switch (options.phase) {
     case 'recording':
+    case 'awaiting_approval':
       return refuse('NOT_READY');
     case 'revealing':
       return refuse('IN_PROGRESS');
@@ -142,7 +157,9 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
     case 'display_expired':
       return refuse('ALREADY_REVEALED');
     case 'window_closed':
-    case 'rejected':
+    case 'denied':
+    case 'cancelled':
+    case 'timed_out':
       return refuse('WINDOW_CLOSED');
     case 'offered':
       return;

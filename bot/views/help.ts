@@ -7,6 +7,7 @@ const USAGE: Array<[string, string]> = [
   ['rotate <key>', 'replace a key, keeping the old one for a grace period'],
   ['revoke <key>', 'revoke a key now'],
   ['usage <key>', 'how a key is used'],
+  ['approvals', 'requests waiting for your decision, and your own pending requests'],
   ['help', 'this message'],
 ];
 

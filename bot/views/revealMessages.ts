@@ -106,8 +106,3 @@ export function buildRevealWindowClosed(input: KeySummary): Message {
   const text = `The reveal window for "${input.name}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };
 }
-
-export function buildRequestNeedsApproval(input: { name: string; environment: string; scopes: string[] }): Message {
-  const text = `"${input.name}" needs an approver (${input.environment}, ${input.scopes.join(', ')}). Approvals are not available in keyops yet, so no key was created.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:raised_hand: *${escapeMrkdwn(input.name)}* needs an approver under the policy (${input.environment}; ${scopeList(input.scopes)}). Approvals are not available in keyops yet, so no key was created. Ask an admin, or request a key that the policy lets you take yourself.` } }] };
-}

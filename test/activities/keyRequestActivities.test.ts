@@ -4,6 +4,7 @@
  */
 import { createActivities, type Activities } from '../../activities';
 import { createSlackGateway } from '../../activities/slackGateway';
+import { createRoleResolver } from '../../bot/access/roles';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
 import { createLogger } from '../../runtime/log';
@@ -22,7 +23,8 @@ beforeAll(async () => {
   db = createDb({ databaseUrl: database.url });
   fake = await startFakeSlack();
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log: createLogger({ name: 'test', sink: () => undefined }) });
+  const log = createLogger({ name: 'test', sink: () => undefined });
+  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }) });
 });
 afterAll(async () => {
   await db.$disconnect();

@@ -5,7 +5,6 @@
 import { ActionIds, NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import type { FakeMessage, FakeView } from '../support/fakeSlack';
-import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 
 const DISPLAY_SECONDS = 4;
@@ -13,7 +12,7 @@ const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ displaySeconds: DISPLAY_SECONDS });
+  h = await startHarness({ displaySeconds: DISPLAY_SECONDS, usergroups: { S0PLATFORM: ['U0APPROVER'] } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -166,7 +165,7 @@ describe('/apikey new', () => {
     expect(duplicate.json).toMatchObject({ response_action: 'errors', errors: { [NewKeyBlocks.name]: expect.stringContaining('already have a test key named') } });
   });
 
-  it('asks for a reason when the policy will need an approver, and creates nothing until approvals exist', async () => {
+  it('asks for a reason when the policy will need an approver, and creates nothing until someone approves', async () => {
     const userId = newUser();
     const view = await openModal(userId);
     // Switching the environment swaps in production's lifetimes (views.update).
@@ -179,10 +178,10 @@ describe('/apikey new', () => {
     expect(noReason.json).toMatchObject({ response_action: 'errors', errors: { [NewKeyBlocks.reason]: expect.stringContaining('needs approval') } });
     const withReason = await h.driver.submitView({ userId, view: updated, values: values({ [NewKeyBlocks.reason]: 'Launch' }, 'production', '90d') });
     expect(withReason.json ?? {}).toEqual({});
-    const notice = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('needs an approver')));
-    expect(notice.text).toContain('no key was created');
+    const notice = await h.fake.waitFor(() => h.fake.messages({ channelId: `D${userId.slice(1)}` }).find((m) => m.text.includes('needs approval')));
+    expect(JSON.stringify(notice.blocks)).toContain('Cancel request');
     expect(await h.db.apiKey.count({ where: { ownerId: userId } })).toBe(0);
-    await eventually(async () => (await h.db.keyRequest.findFirst({ where: { requesterId: userId } }))?.status === 'REJECTED', { what: 'the request to be rejected' });
+    expect(await h.db.keyRequest.findFirst({ where: { requesterId: userId } })).toMatchObject({ status: 'PENDING_APPROVAL', reason: 'Launch' });
   });
 
   it('enforces the per-user creation rate limit', async () => {

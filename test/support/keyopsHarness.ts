@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
+import { applyMigrations } from '../../db/migrate';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
-import { createLogger } from '../../runtime/log';
+import { createLogger, type LogLevel } from '../../runtime/log';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from './fakeSlack';
 import { createDevServerEnv, workflowBundle } from './temporal';
@@ -38,14 +39,29 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { displaySeconds?: number; policy?: (p: Policy) => Policy } = {}): Promise<Harness> {
-  const database: TestDatabase = await createTestDatabase();
+export interface HarnessOptions {
+  displaySeconds?: number;
+  /** Changes the shipped policy, e.g. to make test users the approvers. */
+  policy?: (p: Policy) => Policy;
+  /** Slack user groups (approver groups), in place before keyops first reads them. */
+  usergroups?: Record<string, string[]>;
+  /**
+   * A database migrated here rather than copied from jest's template: for benches and scripts
+   * that run outside jest (no globalSetup).
+   */
+  freshDatabase?: boolean;
+  logLevel?: LogLevel;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database: TestDatabase = await createTestDatabase(options.freshDatabase ? { fromTemplate: false } : {});
+  if (options.freshDatabase) await applyMigrations({ databaseUrl: database.url });
   const temporal = await createDevServerEnv();
-  const fake = await startFakeSlack();
+  const fake = await startFakeSlack({ usergroups: options.usergroups ?? {} });
   const logs: string[] = [];
   // KEYOPS_TEST_LOGS=1 echoes keyops's logs while debugging a test.
   const echo = process.env.KEYOPS_TEST_LOGS === '1';
-  const log = createLogger({ name: 'keyops', level: 'debug', sink: (line) => (logs.push(line), echo && process.stderr.write(line + '\n')) });
+  const log = createLogger({ name: 'keyops', level: options.logLevel ?? 'debug', sink: (line) => (logs.push(line), echo && process.stderr.write(line + '\n')) });
   const basePolicy = loadPolicy(undefined).policy;
   const policy = options.policy ? options.policy(basePolicy) : basePolicy;
   const bundle = await workflowBundle();

@@ -5,13 +5,14 @@ import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
 import { COMMAND } from '../../ids';
 import type { CommandArgs, Subcommand } from './subcommand';
+import { approvalsSubcommand } from './subcommands/approvals';
 import { helpSubcommand } from './subcommands/help';
 import { newSubcommand } from './subcommands/new';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'revoke', 'usage', 'approvals']);
+const NOT_YET = new Set(['list', 'rotate', 'revoke', 'usage']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
+import { registerDenySubmission } from './denyRequest';
 import { registerNewKeySubmission } from './newKey';
 
 export function registerViews(app: App, deps: BotDeps): void {
   registerNewKeySubmission(app, deps);
+  registerDenySubmission(app, deps);
 }

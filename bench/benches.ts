@@ -1,0 +1,6 @@
+/** Every bench `npm run bench` runs, in order. Add yours here (one import, one entry). */
+import { approvalsBench } from './approvals';
+import { keyRequestBench } from './keyRequest';
+import type { Bench } from './bench';
+
+export const BENCHES: Bench[] = [keyRequestBench, approvalsBench];
