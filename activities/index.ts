@@ -5,11 +5,13 @@
 import type { ActivityDeps } from './deps';
 import { createKeyRequestActivities } from './keyRequests';
 import { createRevealActivities } from './reveal';
+import { createRevocationActivities } from './revocation';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKeyRequestActivities(deps),
     ...createRevealActivities(deps),
+    ...createRevocationActivities(deps),
   };
 }
 

@@ -86,6 +86,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             clock,
             log: log.child({ name: 'bot' }),
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
+            keyHashSecret: options.keyHashSecret,
           },
         })
       : null;

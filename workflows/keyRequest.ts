@@ -7,7 +7,7 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export function keyRequestWorkflowId(requestId: string): string {
@@ -38,16 +38,19 @@ export interface RevealArgs {
   responseUrl: string;
 }
 
-export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
+/** REVOKED: the key was revoked before it could be revealed; the offer now says so. */
+export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' } | { outcome: 'REVOKED' };
 
-export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected';
+export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected' | 'revoked';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
-export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
+export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED', 'REVOKED'] as const;
 export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
 export const revealUpdate = defineUpdate<RevealResult, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
+/** Sent by revocationWorkflow: the key was revoked, so an open reveal offer must end without minting. */
+export const keyRevokedSignal = defineSignal('keyRevoked');
 
 const slack = proxyActivities<Activities>({
   startToCloseTimeout: '20s',
@@ -61,11 +64,15 @@ const store = proxyActivities<Activities>({
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
   let responseUrl: string | null = null;
+  let revoked = false;
   // Handlers change the phase between awaits; read it through a function so TypeScript does not
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
 
   setHandler(phaseQuery, () => phase);
+  setHandler(keyRevokedSignal, () => {
+    revoked = true;
+  });
   setHandler(
     revealUpdate,
     async (args) => {
@@ -75,11 +82,12 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
         responseUrl = args.responseUrl;
         phase = 'revealed';
       } else {
+        if (result.outcome === 'REVOKED') revoked = true;
         phase = 'offered';
       }
       return result;
     },
-    { validator: (args) => validateReveal({ args, input, phase }) },
+    { validator: (args) => validateReveal({ args, input, phase, revoked }) },
   );
 
   await store.recordKeyRequest(input);
@@ -90,17 +98,21 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   }
 
   await store.createPendingKey(input);
-  await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  if (!revoked) await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
   phase = 'offered';
 
-  const revealed = await condition(() => phase === 'revealed', input.revealWindowSeconds * 1000);
-  // A click that arrived just before the deadline is allowed to finish.
-  if (!revealed) await condition(() => phaseNow() !== 'revealing');
+  await condition(() => phase === 'revealed' || revoked, input.revealWindowSeconds * 1000);
+  // A click that arrived just before the deadline (or the revocation) is allowed to finish.
+  await condition(() => phaseNow() !== 'revealing');
 
   if (phaseNow() === 'revealed' && responseUrl !== null) {
+    // Revoked or not, the key is on screen: it still disappears on time.
     await sleep(input.displaySeconds * 1000);
     await slack.maskRevealedKey({ keyId: input.keyId, responseUrl });
     phase = 'display_expired';
+  } else if (revoked) {
+    // Nothing was minted; the revocation told the owner, and a late click is refused as REVOKED.
+    phase = 'revoked';
   } else {
     phase = 'window_closed';
     await slack.closeRevealWindow({ keyId: input.keyId });
@@ -109,11 +121,12 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   return phase;
 }
 
-function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase }): void {
+function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase; revoked: boolean }): void {
   const refuse = (code: RevealRefusal): never => {
     throw new Error(code);
   };
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
+  if (options.revoked && options.phase !== 'revealed' && options.phase !== 'display_expired') refuse('REVOKED');
   switch (options.phase) {
     case 'recording':
       return refuse('NOT_READY');
@@ -125,6 +138,8 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
     case 'window_closed':
     case 'rejected':
       return refuse('WINDOW_CLOSED');
+    case 'revoked':
+      return refuse('REVOKED');
     case 'offered':
       return;
   }

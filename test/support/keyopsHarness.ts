@@ -8,6 +8,11 @@ import { execFileSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
+import { mintKey, parseKey } from '../../domain/keyFormat';
+import { hashKey } from '../../domain/keyHash';
+import { newKeyId } from '../../domain/ids';
+import { maskKey } from '../../domain/keyMask';
+import { findEnvironment } from '../../domain/policy';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
 import { createLogger } from '../../runtime/log';
@@ -19,8 +24,16 @@ export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
 
+export interface SeededKey {
+  id: string;
+  /** The plaintext, for tests that play the key's user (or the person who found it leaked). */
+  key: string;
+  maskedKey: string;
+}
+
 export interface Harness {
   url: string;
+  databaseUrl: string;
   fake: FakeSlack;
   driver: SlackDriver;
   db: Db;
@@ -31,6 +44,8 @@ export interface Harness {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   verify(key: string): Promise<Record<string, unknown>>;
+  /** Stores an ACTIVE key as if it had been requested and revealed (no Slack, no workflow). */
+  seedKey(options: { ownerId: string; name?: string; environment?: string; scopes?: string[]; lastUsedAt?: Date | null; maskedKey?: string }): Promise<SeededKey>;
   /** Everything stored in the database, as text (pg_dump). */
   dumpDatabase(): string;
   /** Every workflow history of the namespace, with payloads decoded to text. */
@@ -78,6 +93,7 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
 
   return {
     url,
+    databaseUrl: database.url,
     fake,
     driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET }),
     db,
@@ -93,6 +109,24 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
     async verify(key) {
       const res = await fetch(`${url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
       return (await res.json()) as Record<string, unknown>;
+    },
+    async seedKey(o) {
+      const environment = o.environment ?? 'test';
+      const tag = findEnvironment(policy, environment)?.tag as string;
+      const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
+      const parsed = parseKey(key);
+      if (!parsed.ok) throw new Error('minted key failed its own parse');
+      const id = newKeyId();
+      const maskedKey = o.maskedKey ?? maskKey(parsed.key);
+      const now = Date.now();
+      await db.apiKey.create({
+        data: {
+          id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
+          keyHash: hashKey({ key, secret: KEY_HASH_SECRET }), maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
+          expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
+        },
+      });
+      return { id, key, maskedKey };
     },
     dumpDatabase: () => execFileSync('pg_dump', ['--data-only', '--inserts', database.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
     async dumpHistories() {

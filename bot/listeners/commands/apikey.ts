@@ -7,11 +7,12 @@ import { COMMAND } from '../../ids';
 import type { CommandArgs, Subcommand } from './subcommand';
 import { helpSubcommand } from './subcommands/help';
 import { newSubcommand } from './subcommands/new';
+import { revokeSubcommand } from './subcommands/revoke';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, revokeSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'revoke', 'usage', 'approvals']);
+const NOT_YET = new Set(['list', 'rotate', 'usage', 'approvals']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));
