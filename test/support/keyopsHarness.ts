@@ -44,8 +44,11 @@ export interface Harness {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   verify(key: string): Promise<Record<string, unknown>>;
-  /** Stores an ACTIVE key as if it had been requested and revealed (no Slack, no workflow). */
-  seedKey(options: { ownerId: string; name?: string; environment?: string; scopes?: string[]; lastUsedAt?: Date | null; maskedKey?: string }): Promise<SeededKey>;
+  /**
+   * Stores an ACTIVE key as if it had been requested and revealed (no Slack, no workflow). `quiet`
+   * skips the api_keys trigger: no change notification is still on its way when the test starts.
+   */
+  seedKey(options: { ownerId: string; name?: string; environment?: string; scopes?: string[]; lastUsedAt?: Date | null; maskedKey?: string; quiet?: boolean }): Promise<SeededKey>;
   /** Everything stored in the database, as text (pg_dump). */
   dumpDatabase(): string;
   /** Every workflow history of the namespace, with payloads decoded to text. */
@@ -119,13 +122,15 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
       const id = newKeyId();
       const maskedKey = o.maskedKey ?? maskKey(parsed.key);
       const now = Date.now();
-      await db.apiKey.create({
+      const create = db.apiKey.create({
         data: {
           id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
           keyHash: hashKey({ key, secret: KEY_HASH_SECRET }), maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
           expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
         },
       });
+      if (o.quiet) await db.$transaction([db.$executeRaw`SET LOCAL session_replication_role = replica`, create]);
+      else await create;
       return { id, key, maskedKey };
     },
     dumpDatabase: () => execFileSync('pg_dump', ['--data-only', '--inserts', database.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
