@@ -4,7 +4,6 @@
  * costs no database round trip; lookups go through the in-process cache (api/verifyCache.ts)
  * while it is live, and to the database otherwise.
  */
-import type { Db } from '../db/client';
 import { parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { findEnvironmentByTag, type Policy } from '../domain/policy';
@@ -26,7 +25,8 @@ export interface VerifyResult {
 const NONE = { keyId: null, owner: null, environment: null, scopes: null, expiresAt: null } as const;
 
 export interface VerifyDeps {
-  db: Db;
+  /** The database lookup by key hash (api/keyLookup.ts). */
+  findKey(hash: string): Promise<KeyRecord | null>;
   policy: Policy;
   keyHashSecret: string;
   clock: () => Date;
@@ -63,10 +63,7 @@ async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | nu
   const cached = deps.cache?.get(hash);
   if (cached) return cached.record;
   const token = deps.cache?.begin() ?? 0;
-  const record = await deps.db.apiKey.findUnique({
-    where: { keyHash: hash },
-    select: { id: true, ownerId: true, environment: true, scopes: true, status: true, expiresAt: true },
-  });
+  const record = await deps.findKey(hash);
   deps.cache?.store(hash, record, token);
   return record;
 }

@@ -1,11 +1,12 @@
 /**
- * What an API process needs around verifyKey: the lookup cache, the listener that keeps it honest
- * across processes, and the batched usage recorder. Started once per API process.
+ * What an API process needs around verifyKey: the database lookup, the lookup cache, the listener
+ * that keeps it honest across processes, and the batched usage recorder. One per API process.
  */
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
 import { startKeyChangeListener, type KeyChangeListener } from './keyChanges';
+import { createKeyLookup } from './keyLookup';
 import { createUsageRecorder } from './usage';
 import type { VerifyDeps } from './verify';
 import { createVerifyCache, type VerifyCacheOptions } from './verifyCache';
@@ -27,17 +28,19 @@ export async function startVerifyService(options: {
   cache?: VerifyCacheOptions;
 }): Promise<VerifyService> {
   const cache = createVerifyCache(options.cache);
+  const lookup = createKeyLookup({ databaseUrl: options.databaseUrl, log: options.log });
   const usage = createUsageRecorder({ db: options.db, log: options.log });
   const listener = startKeyChangeListener({ databaseUrl: options.databaseUrl, cache, log: options.log.child({ name: 'key-changes' }) });
   // Serving before the first subscription is safe (the cache stays off), but a process that says
   // it is ready should normally be caching.
   if (!(await listener.ready)) options.log.warn('key change listener not subscribed yet; verify reads the database until it is');
   return {
-    deps: { db: options.db, policy: options.policy, keyHashSecret: options.keyHashSecret, clock: options.clock, cache, usage },
+    deps: { findKey: lookup.find, policy: options.policy, keyHashSecret: options.keyHashSecret, clock: options.clock, cache, usage },
     listener,
     async stop() {
       await usage.stop();
       await listener.stop();
+      await lookup.close();
     },
   };
 }

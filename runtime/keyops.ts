@@ -94,7 +94,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     let server: RunningHttpServer | null = null;
     if (options.roles.api || options.roles.bot) {
       // Pushed before the server, so it stops after it: usage counted by the last requests is flushed.
-      let verify: VerifyDeps = { db, policy: options.policy, keyHashSecret: options.keyHashSecret, clock };
+      let verify: VerifyDeps | undefined;
       if (options.roles.api) {
         const service = await startVerifyService({ db, databaseUrl: options.databaseUrl, policy: options.policy, keyHashSecret: options.keyHashSecret, clock, log: log.child({ name: 'api' }) });
         stops.push(() => service.stop());

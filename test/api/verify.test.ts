@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiRoutes, type HealthCheck } from '../../api/routes';
+import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import type { VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
@@ -25,6 +26,7 @@ let db: Db;
 let server: http.Server;
 let baseUrl: string;
 let usage: UsageRecorder;
+let lookup: KeyLookup;
 let lookups = 0;
 const healthChecks: HealthCheck[] = [];
 
@@ -32,9 +34,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb({ databaseUrl: database.url });
   usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
+  lookup = createKeyLookup({ databaseUrl: database.url, log });
   const verify: VerifyDeps = {
     // Counts lookups so tests can prove malformed keys never reach the database.
-    db: new Proxy(db, { get: (target, prop) => (prop === 'apiKey' ? (lookups++, target.apiKey) : Reflect.get(target, prop)) }),
+    findKey: (hash) => (lookups++, lookup.find(hash)),
     policy,
     keyHashSecret: SECRET,
     clock: () => new Date(),
@@ -48,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await usage.stop();
+  await lookup.close();
   await new Promise((resolve) => server.close(resolve));
   await db.$disconnect();
   await database.drop();
@@ -122,6 +126,18 @@ describe('POST /v1/keys/verify', () => {
     expect((await verify({ key: (await storeKey({ status: 'PENDING_REVEAL' })).key })).json).toMatchObject({ valid: false, code: 'PENDING' });
     expect((await verify({ key: (await storeKey({ expiresInMs: -1000 })).key })).json).toMatchObject({ valid: false, code: 'EXPIRED' });
     expect((await verify({ key: (await storeKey({ status: 'EXPIRED' })).key })).json).toMatchObject({ valid: false, code: 'EXPIRED' });
+  });
+
+  it('answers each of many verifications arriving together with its own key', async () => {
+    const valid = await storeKey();
+    const revoked = await storeKey({ status: 'REVOKED' });
+    const unknown = mintKey({ prefix: 'ko', envTag: 'test' });
+    const keys = [valid.key, revoked.key, unknown, valid.key, revoked.key, unknown];
+    const answers = await Promise.all(keys.map((key) => verify({ key })));
+    expect(answers.map((a) => [a.json.code, a.json.keyId])).toEqual([
+      ['VALID', valid.id], ['REVOKED', revoked.id], ['NOT_FOUND', null],
+      ['VALID', valid.id], ['REVOKED', revoked.id], ['NOT_FOUND', null],
+    ]);
   });
 
   it('records the last use of a verified key in a batch', async () => {
