@@ -1,16 +1,18 @@
 /**
  * The load generator, run in its own process (`node --import tsx bench/loadgen.ts`, forked with
- * IPC) so that it does not share an event loop with the server it measures. It runs one scenario
- * per message: `concurrency` keep-alive connections, each sending its next request as soon as the
- * previous answer arrived, for `durationMs` (or until the bodies run out when `cycle` is false).
+ * IPC) so that it does not share an event loop with the server it measures. It receives named
+ * sets of request bodies once, then runs one scenario per message: `concurrency` keep-alive
+ * connections, each sending its next request as soon as the previous answer arrived, for
+ * `durationMs` (or until the set runs out when `cycle` is false). A set's position is kept from
+ * one run to the next, so a set used without cycling never repeats a body.
  */
 import http from 'node:http';
-import { summarize, type LatencySummary } from './stats';
 
 export interface Scenario {
   url: string;
   token: string;
-  bodies: string[];
+  /** The name of a body set sent earlier. */
+  set: string;
   /** Reuse bodies round-robin; otherwise each body is sent once and the run ends when they run out. */
   cycle: boolean;
   concurrency: number;
@@ -20,20 +22,24 @@ export interface Scenario {
 }
 
 export interface ScenarioResult {
-  requests: number;
   errors: number;
   elapsedMs: number;
-  perSecond: number;
-  latencyMs: LatencySummary;
+  /** One per request, in milliseconds. */
+  latencies: number[];
   ranOut: boolean;
 }
 
+export type LoadMessage = { type: 'bodies'; set: string; bodies: string[] } | { type: 'run'; scenario: Scenario } | { type: 'exit' };
+
+const sets = new Map<string, { bodies: string[]; next: number }>();
+
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const set = sets.get(scenario.set);
+  if (!set) throw new Error(`no body set "${scenario.set}"`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: scenario.concurrency });
   const target = new URL(scenario.url);
   const latencies: number[] = [];
   let errors = 0;
-  let next = 0;
   let ranOut = false;
   const start = performance.now();
   const deadline = start + scenario.durationMs;
@@ -55,11 +61,11 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 
   const connection = async (): Promise<void> => {
     while (performance.now() < deadline) {
-      if (!scenario.cycle && next >= scenario.bodies.length) {
+      if (!scenario.cycle && set.next >= set.bodies.length) {
         ranOut = true;
         return;
       }
-      const body = scenario.bodies[next++ % scenario.bodies.length] as string;
+      const body = set.bodies[set.next++ % set.bodies.length] as string;
       const sentAt = performance.now();
       const ok = await send(body);
       latencies.push(performance.now() - sentAt);
@@ -69,12 +75,16 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   await Promise.all(Array.from({ length: scenario.concurrency }, connection));
   const elapsedMs = performance.now() - start;
   agent.destroy();
-  return { requests: latencies.length, errors, elapsedMs, perSecond: (latencies.length / elapsedMs) * 1000, latencyMs: summarize(latencies), ranOut };
+  return { errors, elapsedMs, latencies, ranOut };
 }
 
 if (require.main === module && process.send) {
-  process.on('message', (message: Scenario | 'exit') => {
-    if (message === 'exit') return process.exit(0);
-    void runScenario(message).then((result) => process.send?.(result));
+  process.on('message', (message: LoadMessage) => {
+    if (message.type === 'exit') return process.exit(0);
+    if (message.type === 'bodies') {
+      sets.set(message.set, { bodies: message.bodies, next: 0 });
+      return process.send?.({ loaded: message.set });
+    }
+    void runScenario(message.scenario).then((result) => process.send?.(result));
   });
 }

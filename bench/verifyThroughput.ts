@@ -14,16 +14,25 @@ import type { Policy } from '../domain/policy';
 import { startHttpServer } from '../runtime/httpServer';
 import type { Logger } from '../runtime/log';
 import { createBenchDatabase, seedKeys } from './benchDatabase';
-import type { Scenario, ScenarioResult } from './loadgen';
+import type { LoadMessage, Scenario, ScenarioResult } from './loadgen';
+import { summarize, type LatencySummary } from './stats';
 
 const TOKEN = 'bench-verify-token-0123456789';
 const SECRET = 'bench-key-hash-secret-0123456789abcdef';
 export const NOOP_PATH = '/bench/noop';
 
+export interface ScenarioTotals {
+  requests: number;
+  errors: number;
+  perSecond: number;
+  latencyMs: LatencySummary;
+  ranOut: boolean;
+}
+
 export interface ThroughputResults {
-  noop: ScenarioResult;
-  hit: ScenarioResult;
-  miss: ScenarioResult;
+  noop: ScenarioTotals;
+  hit: ScenarioTotals;
+  miss: ScenarioTotals;
 }
 
 /** The baseline: same server, same body, no work. */
@@ -34,20 +43,34 @@ async function noopRoute(req: IncomingMessage, res: ServerResponse): Promise<boo
   return true;
 }
 
-function startLoadGenerator(): { run(scenario: Scenario): Promise<ScenarioResult>; stop(): void } {
+function startLoadGenerator(): { send(message: LoadMessage): Promise<unknown>; stop(): void } {
   const child: ChildProcess = fork(path.join(__dirname, 'loadgen.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   return {
-    run: (scenario) =>
+    send: (message) =>
       new Promise((resolve, reject) => {
-        child.once('message', (result) => resolve(result as ScenarioResult));
-        child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
-        child.send(scenario);
+        const onExit = (code: number | null) => reject(new Error(`load generator exited with ${code}`));
+        child.once('exit', onExit);
+        child.once('message', (reply) => {
+          child.off('exit', onExit);
+          resolve(reply);
+        });
+        child.send(message);
       }),
-    stop: () => child.send('exit'),
+    stop: () => void child.send({ type: 'exit' } satisfies LoadMessage),
   };
 }
 
-export async function measureThroughput(options: { policy: Policy; concurrency: number; seconds: number; missKeys: number; log: Logger; say: (line: string) => void }): Promise<ThroughputResults> {
+function total(runs: ScenarioResult[]): ScenarioTotals {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const elapsedMs = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
+  return { requests: latencies.length, errors: runs.reduce((sum, r) => sum + r.errors, 0), perSecond: (latencies.length / elapsedMs) * 1000, latencyMs: summarize(latencies), ranOut: runs.some((r) => r.ranOut) };
+}
+
+/**
+ * The scenarios take turns in `rounds` short runs rather than one long run each: on a shared
+ * machine the background load drifts, and interleaving spreads that drift over all three.
+ */
+export async function measureThroughput(options: { policy: Policy; concurrency: number; seconds: number; rounds: number; missKeys: number; log: Logger; say: (line: string) => void }): Promise<ThroughputResults> {
   const { policy, say } = options;
   const database = await createBenchDatabase();
   const env = policy.environments[0] as Policy['environments'][number];
@@ -61,24 +84,31 @@ export async function measureThroughput(options: { policy: Policy; concurrency: 
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: async (req, res) => (await noopRoute(req, res)) || api(req, res), slack: null, log: options.log });
   const loadgen = startLoadGenerator();
   try {
-    const verifyUrl = `${server.url}/v1/keys/verify`;
     const bodies = (keys: typeof hitKeys) => keys.map((k) => JSON.stringify({ key: k.key }));
-    const base = { token: TOKEN, concurrency: options.concurrency, durationMs: options.seconds * 1000 };
-    const noopScenario: Scenario = { ...base, url: `${server.url}${NOOP_PATH}`, bodies: bodies(hitKeys), cycle: true, expect: '"ok":true' };
-    const hitScenario: Scenario = { ...base, url: verifyUrl, bodies: bodies(hitKeys), cycle: true, expect: '"code":"VALID"' };
+    await loadgen.send({ type: 'bodies', set: 'hit', bodies: bodies(hitKeys) });
+    await loadgen.send({ type: 'bodies', set: 'warm', bodies: bodies(hitKeys) });
+    await loadgen.send({ type: 'bodies', set: 'miss', bodies: bodies(missKeys) });
+    const roundMs = (options.seconds * 1000) / options.rounds;
+    const base = { token: TOKEN, concurrency: options.concurrency, durationMs: roundMs };
+    const scenarios: Record<keyof ThroughputResults, Scenario> = {
+      noop: { ...base, url: `${server.url}${NOOP_PATH}`, set: 'hit', cycle: true, expect: '"ok":true' },
+      hit: { ...base, url: `${server.url}/v1/keys/verify`, set: 'hit', cycle: true, expect: '"code":"VALID"' },
+      // Every key verified once: each request is a database lookup.
+      miss: { ...base, url: `${server.url}/v1/keys/verify`, set: 'miss', cycle: false, expect: '"code":"VALID"' },
+    };
+    const run = (scenario: Scenario) => loadgen.send({ type: 'run', scenario }) as Promise<ScenarioResult>;
 
     say('warming up (JIT, connections, the cache for the hit keys)…');
-    await loadgen.run({ ...noopScenario, durationMs: 1000 });
-    await loadgen.run({ ...hitScenario, cycle: false, durationMs: 30_000 });
-    await loadgen.run({ ...hitScenario, durationMs: 1000 });
+    await run({ ...scenarios.noop, durationMs: 1000 });
+    await run({ ...scenarios.hit, set: 'warm', cycle: false, durationMs: 30_000 });
+    await run({ ...scenarios.hit, durationMs: 1000 });
 
-    say(`no-op JSON endpoint, ${options.seconds} s…`);
-    const noop = await loadgen.run(noopScenario);
-    say(`verify, cache hit, ${options.seconds} s…`);
-    const hit = await loadgen.run(hitScenario);
-    say(`verify, cache miss (every key verified once), up to ${options.seconds} s…`);
-    const miss = await loadgen.run({ ...hitScenario, bodies: bodies(missKeys), cycle: false });
-    return { noop, hit, miss };
+    const runs: Record<keyof ThroughputResults, ScenarioResult[]> = { noop: [], hit: [], miss: [] };
+    for (let round = 1; round <= options.rounds; round++) {
+      say(`round ${round}/${options.rounds}: no-op, cache hit, cache miss, ${Math.round(roundMs)} ms each…`);
+      for (const name of ['noop', 'hit', 'miss'] as const) runs[name].push(await run(scenarios[name]));
+    }
+    return { noop: total(runs.noop), hit: total(runs.hit), miss: total(runs.miss) };
   } finally {
     loadgen.stop();
     await server.close();
