@@ -74,7 +74,8 @@ async function confirmAndTime(view: FakeView, key: string): Promise<number[]> {
     apis.map(async (api) => {
       while (performance.now() - start < 10_000) {
         if ((await api.verify(key)).code === 'REVOKED') return performance.now() - start;
-        await new Promise((r) => setTimeout(r, 2));
+        // Every 10 ms: finer polling would mostly steal CPU from the processes being measured.
+        await new Promise((r) => setTimeout(r, 10));
       }
       return Infinity;
     }),

@@ -24,6 +24,7 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function registerRevokeSubmission(app: App, deps: BotDeps): void {
   app.view(CallbackIds.revokeKeys, async ({ ack, body, view, client }: ViewArgs) => {
+    const startedAt = Date.now();
     const userId = body.user.id;
     const metadata = parseRevokeMetadata(view.private_metadata);
     if (!metadata) return ack({ response_action: 'errors', errors: { [RevokeBlocks.reason]: 'This form is out of date; close it and ask again.' } });
@@ -41,6 +42,7 @@ export function registerRevokeSubmission(app: App, deps: BotDeps): void {
     }
 
     const revocationId = revocationIdForView(view.id);
+    const checkedAt = Date.now();
     let keys: KeyFacts[];
     try {
       keys = await commitRevocation(deps.db, { revocationId, scope, actorId: userId, reason: form.reason, source, via, now: deps.clock() });
@@ -50,7 +52,7 @@ export function registerRevokeSubmission(app: App, deps: BotDeps): void {
     }
     const alreadyRevoked = keys.length === 0 && scope.kind === 'key' ? await deps.db.apiKey.findUnique({ where: { id: scope.keyId }, select: KEY_FACTS }) : null;
     await ack({ response_action: 'update', view: buildRevocationDone({ scope, keys, shownCount: metadata.shownCount, actorId: userId, alreadyRevoked }) });
-    deps.log.info('keys revoked', { revocationId, userId, count: keys.length, scope: scope.kind, via });
+    deps.log.info('keys revoked', { revocationId, userId, count: keys.length, scope: scope.kind, via, checkMs: checkedAt - startedAt, commitMs: Date.now() - checkedAt });
     if (keys.length > 0) await startFollowUps({ deps, client, revocationId, userId, channelId: metadata.channelId, keys });
   });
 }
