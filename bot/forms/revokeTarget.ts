@@ -40,6 +40,9 @@ export function revokeUsage(policy: Policy): string {
 
 export function parseRevokeTarget(options: { args: readonly string[]; policy: Policy; keyHashSecret: string }): ParsedRevokeTarget {
   const { args, policy } = options;
+  // A mention's name part may hold spaces, which split it into several arguments.
+  const mention = MENTION_RE.exec(args.join(' '));
+  if (mention) return { ok: true, target: { kind: 'user', userId: mention[1] as string } };
   if (args.length !== 1) return { ok: false, message: `${args.length === 0 ? 'Which key?' : 'One at a time.'} ${revokeUsage(policy)} You will be asked for a reason.` };
   const text = (args[0] as string).replace(WRAPPING_RE, '');
 
@@ -52,8 +55,6 @@ export function parseRevokeTarget(options: { args: readonly string[]; policy: Po
     return { ok: false, message: 'That looks like a key, but its checksum does not match: a character was changed or lost in the copy. Paste it again, or give its id or masked form.' };
   }
 
-  const mention = MENTION_RE.exec(text);
-  if (mention) return { ok: true, target: { kind: 'user', userId: mention[1] as string } };
   if (text.startsWith('@')) {
     return { ok: false, message: 'Pick the person from Slack\'s list as you type @, so that keyops receives who they are, not just a name.' };
   }

@@ -9,6 +9,7 @@ import { KEY_ID_RE } from '../../../domain/ids';
 import type { BotDeps } from '../../deps';
 import { REVOKE_ACTION_RE } from '../../ids';
 import { confirmRevocation } from '../../revocation/confirmRevocation';
+import type { Message } from '../../views/revealMessages';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -16,7 +17,7 @@ export function registerRevokeKey(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(REVOKE_ACTION_RE, async ({ ack, body, action, client, respond }: ActionArgs) => {
     await ack();
     const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);
-    const reply = async (message: string | { text: string }): Promise<void> => {
+    const reply = async (message: Message | string): Promise<void> => {
       await respond({ response_type: 'ephemeral', replace_original: false, ...(typeof message === 'string' ? { text: message } : message) });
     };
     if (!keyId.success) return reply('This button no longer points at a key. Run `/apikey revoke <key>` instead.');

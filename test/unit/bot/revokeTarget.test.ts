@@ -38,6 +38,7 @@ describe('parseRevokeTarget', () => {
   it('reads a person as Slack sends a mention, with or without the name', () => {
     expect(parse('<@U0123ABC|jane.doe>')).toEqual({ ok: true, target: { kind: 'user', userId: 'U0123ABC' } });
     expect(parse('<@W0123ABC>')).toEqual({ ok: true, target: { kind: 'user', userId: 'W0123ABC' } });
+    expect(parse('<@U0123ABC|Jane', 'Doe>')).toEqual({ ok: true, target: { kind: 'user', userId: 'U0123ABC' } });
     expect(parse('@jane.doe')).toMatchObject({ ok: false, message: expect.stringContaining('list') });
   });
 

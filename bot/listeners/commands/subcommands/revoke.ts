@@ -4,14 +4,15 @@
  */
 import { parseRevokeTarget } from '../../../forms/revokeTarget';
 import { confirmRevocation } from '../../../revocation/confirmRevocation';
+import type { Message } from '../../../views/revealMessages';
 import type { Subcommand } from '../subcommand';
 
 export const revokeSubcommand: Subcommand = {
   name: 'revoke',
   run: async ({ args, command: { ack, client, command, respond }, deps }) => {
     await ack();
-    const reply = async (message: string | { text: string; blocks?: unknown[] }): Promise<void> => {
-      await respond(typeof message === 'string' ? { response_type: 'ephemeral', text: message } : { response_type: 'ephemeral', ...message } as Parameters<typeof respond>[0]);
+    const reply = async (message: Message | string): Promise<void> => {
+      await respond({ response_type: 'ephemeral', ...(typeof message === 'string' ? { text: message } : message) });
     };
     const parsed = parseRevokeTarget({ args, policy: deps.policy, keyHashSecret: deps.keyHashSecret });
     if (!parsed.ok) return reply(parsed.message);
