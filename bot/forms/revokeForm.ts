@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { KEY_ID_RE } from '../../domain/ids';
 import { RevokeBlocks } from '../ids';
+import { parseMetadata } from './metadata';
 import type { RevokeModalMetadata } from '../views/revokeModal';
 import type { FormErrors } from './newKeyForm';
 
@@ -14,12 +15,7 @@ const scopeSchema = z.discriminatedUnion('kind', [
 const metadataSchema = z.object({ scope: scopeSchema, channelId: z.string().min(1), via: z.string().min(1).max(16), shownCount: z.number().int().min(0) });
 
 export function parseRevokeMetadata(text: string): RevokeModalMetadata | null {
-  try {
-    const parsed = metadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseMetadata(metadataSchema, text);
 }
 
 const stateSchema = z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() })));
