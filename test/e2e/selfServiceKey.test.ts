@@ -136,6 +136,8 @@ describe('/apikey new', () => {
     expect(answer.text).toContain('rotate');
     expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).keyHash).toBe(hashBefore);
     expect(revealed).toBeDefined();
+    // The reveal is audited right after its Slack call, so the refusal can come first.
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })) > 0, { what: 'the reveal to be audited' });
     expect(await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })).toBe(1);
   });
 
