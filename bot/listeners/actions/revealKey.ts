@@ -34,8 +34,9 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
       : null;
 
     const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
+      // Recorded before the answer, so whoever reads the answer finds the attempt in the audit log.
       await recordAudit(deps.db, { actorId: userId, action: 'key.reveal_refused', targetType: 'key', targetId: key?.id ?? String(action.value).slice(0, 64), source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}`, details: { why: code } });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
       deps.log.info('reveal refused', { keyId: key?.id, userId, why: code });
     };
 
