@@ -98,8 +98,10 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   }
 
   await store.createPendingKey(input);
-  if (!revoked) await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  // Offered before the message goes out: its button can be clicked the moment Slack shows it,
+  // which may be before this workflow hears that the activity completed.
   phase = 'offered';
+  if (!revoked) await slack.offerReveal({ keyId: input.keyId, channelId: input.channelId });
 
   await condition(() => phase === 'revealed' || revoked, input.revealWindowSeconds * 1000);
   // A click that arrived just before the deadline (or the revocation) is allowed to finish.

@@ -137,6 +137,21 @@ describe('keyRequestWorkflow', () => {
     expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'rejectKeyRequest']);
   });
 
+  it('takes a click that arrives while the offer is still being posted', async () => {
+    const calls: Calls = [];
+    let release: () => void = () => undefined;
+    const posting = new Promise<void>((resolve) => (release = resolve));
+    const phase = await withWorker(mockActivities(calls, { offerReveal: () => posting }), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-early-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      // Slack already shows the button; the activity has not reported back yet.
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/early' }] })).toEqual({ outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' });
+      release();
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+  });
+
   it('ends an open offer when the key is revoked, without minting or closing anything', async () => {
     const calls: Calls = [];
     const phase = await withWorker(mockActivities(calls), async () => {
