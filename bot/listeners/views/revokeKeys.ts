@@ -14,7 +14,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { KEY_FACTS, commitRevocation, revocationIdForView, type KeyFacts } from '../../../db/revocations';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { revocationWorkflow, revocationWorkflowId } from '../../../workflows/revocation';
-import { REVOKE_REFUSAL_TEXT, checkRevokeAccess, recordRevokeRefusal } from '../../access/revokeAccess';
+import { REVOKE_REFUSAL_TEXT, isResponder, recordRevokeRefusal, type RevokeRefusal } from '../../access/revokeAccess';
 import type { BotDeps } from '../../deps';
 import { parseRevokeForm, parseRevokeMetadata } from '../../forms/revokeForm';
 import { CallbackIds, RevokeBlocks } from '../../ids';
@@ -33,24 +33,26 @@ export function registerRevokeSubmission(app: App, deps: BotDeps): void {
     const { scope, via } = metadata;
     const source = `slack:${body.team?.id ?? 'unknown'}/${metadata.channelId}`;
 
-    // Roles can change while a modal is open: check again (group memberships are cached).
-    const owner = scope.kind === 'key' ? await deps.db.apiKey.findUnique({ where: { id: scope.keyId }, select: { ownerId: true } }) : null;
-    const refusal = await checkRevokeAccess({ roles: deps.roles, userId, scope, ownerId: owner?.ownerId });
-    if (refusal) {
-      await recordRevokeRefusal({ db: deps.db, userId, scope, why: refusal, via, source });
-      return ack({ response_action: 'errors', errors: { [RevokeBlocks.reason]: REVOKE_REFUSAL_TEXT[refusal] } });
-    }
+    const refuse = async (why: RevokeRefusal): Promise<void> => {
+      await recordRevokeRefusal({ db: deps.db, userId, scope, why, via, source });
+      await ack({ response_action: 'errors', errors: { [RevokeBlocks.reason]: REVOKE_REFUSAL_TEXT[why] } });
+    };
+    // Roles can change while a modal is open: check again (group memberships are cached). Whether
+    // a key is the user's own is checked by the revocation statement itself: no extra round trip.
+    const responder = await isResponder({ roles: deps.roles, userId });
+    if (scope.kind !== 'key' && !responder) return refuse('NOT_RESPONDER');
 
     const revocationId = revocationIdForView(view.id);
     const checkedAt = Date.now();
     let keys: KeyFacts[];
     try {
-      keys = await commitRevocation(deps.db, { revocationId, scope, actorId: userId, reason: form.reason, source, via, now: deps.clock() });
+      keys = await commitRevocation(deps.db, { revocationId, scope, actorId: userId, reason: form.reason, source, via, now: deps.clock(), onlyOwnedBy: responder ? undefined : userId });
     } catch (error) {
       deps.log.error('revocation failed', { revocationId, userId, error });
-      return ack({ response_action: 'errors', errors: { [RevokeBlocks.reason]: 'keyops could not reach its database in time, so nothing may be revoked yet. Submit again: revoking twice is safe.' } });
+      return ack({ response_action: 'errors', errors: { [RevokeBlocks.reason]: 'keyops could not reach its database, so nothing may be revoked yet. Submit again: revoking twice is safe.' } });
     }
     const alreadyRevoked = keys.length === 0 && scope.kind === 'key' ? await deps.db.apiKey.findUnique({ where: { id: scope.keyId }, select: KEY_FACTS }) : null;
+    if (alreadyRevoked && alreadyRevoked.status !== 'REVOKED') return refuse('NOT_OWNER');
     await ack({ response_action: 'update', view: buildRevocationDone({ scope, keys, shownCount: metadata.shownCount, actorId: userId, alreadyRevoked }) });
     deps.log.info('keys revoked', { revocationId, userId, count: keys.length, scope: scope.kind, via, checkMs: checkedAt - startedAt, commitMs: Date.now() - checkedAt });
     if (keys.length > 0) await startFollowUps({ deps, client, revocationId, userId, channelId: metadata.channelId, keys });
