@@ -7,6 +7,7 @@ import { createApprovalActivities } from './approvals';
 import type { ActivityDeps } from './deps';
 import { createKeyRequestActivities } from './keyRequests';
 import { createRevealActivities } from './reveal';
+import { createRevocationActivities } from './revocation';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRevealActivities(deps),
     ...createApprovalActivities(deps),
     ...createApprovalMessageActivities(deps),
+    ...createRevocationActivities(deps),
   };
 }
 

@@ -13,4 +13,6 @@ export interface BotDeps {
   clock: () => Date;
   log: Logger;
   roles: RoleResolver;
+  /** To look up a pasted full key by its hash (`/apikey revoke <key>`). */
+  keyHashSecret: string;
 }

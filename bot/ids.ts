@@ -9,6 +9,8 @@ export const ActionIds = {
   approveRequest: 'approval.approve',
   denyRequest: 'approval.deny',
   cancelRequest: 'approval.cancel',
+  /** A "Revoke" button whose value is a key id; any message may carry one (see revokeActionId). */
+  revokeKey: 'key.revoke',
 } as const;
 
 type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';
@@ -26,9 +28,26 @@ export function approvalActionPattern(action: ApprovalAction): RegExp {
   return new RegExp(`^${ActionIds[action].replace('.', '\\.')}:`);
 }
 
+/**
+ * Slack wants action ids unique within a message: the n-th "Revoke" button of a message that has
+ * several is `key.revoke.<n>`. The listener matches them all.
+ */
+export function revokeActionId(index?: number): string {
+  return index === undefined ? ActionIds.revokeKey : `${ActionIds.revokeKey}.${index}`;
+}
+export const REVOKE_ACTION_RE = /^key\.revoke(?:\.\d+)?$/;
+
 export const CallbackIds = {
   newKey: 'new_key',
   denyRequest: 'deny_request',
+  revokeKeys: 'revoke_keys',
+} as const;
+
+/** Input blocks of the revocation modal (action id = block id, as in the new-key modal). */
+export const RevokeBlocks = {
+  reason: 'revoke.reason',
+  /** Environment-wide revocations ask for the environment's name to be typed. */
+  confirm: 'revoke.confirm',
 } as const;
 
 export const DenyBlocks = {

@@ -1,1 +1,2 @@
 export * from './keyRequest';
+export * from './revocation';

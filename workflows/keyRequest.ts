@@ -7,7 +7,7 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 import { setUpApproval } from './approval';
 import { slack, slackNow, storeNow } from './proxies';
 
@@ -42,8 +42,11 @@ export interface RevealArgs {
   responseUrl: string;
 }
 
-/** What revealKey reports. The update itself only accepts the click (see revealUpdate). */
-export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
+/**
+ * What revealKey reports. REVOKED: the key was revoked before it could be revealed; the offer now
+ * says so. The update itself only accepts the click (see revealUpdate).
+ */
+export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' } | { outcome: 'REVOKED' };
 
 export type KeyRequestPhase =
   | 'recording'
@@ -55,10 +58,11 @@ export type KeyRequestPhase =
   | 'revealing'
   | 'revealed'
   | 'display_expired'
-  | 'window_closed';
+  | 'window_closed'
+  | 'revoked';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
-export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
+export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED', 'REVOKED'] as const;
 export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
 /**
@@ -68,15 +72,21 @@ export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
  */
 export const revealUpdate = defineUpdate<{ accepted: true }, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
+/** Sent by revocationWorkflow: the key was revoked, so an open reveal offer must end without minting. */
+export const keyRevokedSignal = defineSignal('keyRevoked');
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
   let click: RevealArgs | null = null;
+  let revoked = false;
   // Handlers change the phase between awaits; read it through a function so TypeScript does not
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
 
   setHandler(phaseQuery, () => phase);
+  setHandler(keyRevokedSignal, () => {
+    revoked = true;
+  });
   setHandler(
     revealUpdate,
     (args) => {
@@ -84,7 +94,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       phase = 'revealing';
       return { accepted: true };
     },
-    { validator: (args) => validateReveal({ args, input, phase }) },
+    { validator: (args) => validateReveal({ args, input, phase, revoked }) },
   );
 
   const approval = setUpApproval(input);
@@ -97,7 +107,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     // Open before the offer goes out: its button works as soon as Slack shows it, which can be
     // before the activity reports back.
     phase = 'offered';
-    await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+    if (!revoked) await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
   };
   if (input.needsApproval) {
     phase = 'awaiting_approval';
@@ -119,21 +129,26 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   // time, which is deterministic; failed deliveries do not extend it.
   const windowEndsAt = Date.now() + input.revealWindowSeconds * 1000;
   let shownVia: string | null = null;
-  while (shownVia === null) {
-    const clicked = await condition(() => click !== null, Math.max(0, windowEndsAt - Date.now()));
+  while (shownVia === null && !revoked) {
+    const clicked = await condition(() => click !== null || revoked, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
     const result = await slackNow.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
     click = null;
     if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
+    else if (result.outcome === 'REVOKED') revoked = true;
     else phase = 'offered';
   }
 
   if (shownVia !== null) {
     phase = 'revealed';
+    // Revoked or not, the key is on screen: it still disappears on time.
     await sleep(input.displaySeconds * 1000);
     await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
+  } else if (revoked) {
+    // Nothing was minted; the revocation told the owner, and a late click is refused as REVOKED.
+    phase = 'revoked';
   } else {
     phase = 'window_closed';
     await slack.closeRevealWindow({ keyId: input.keyId });
@@ -142,11 +157,12 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   return phaseNow();
 }
 
-function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase }): void {
+function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase; revoked: boolean }): void {
   const refuse = (code: RevealRefusal): never => {
     throw new Error(code);
   };
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
+  if (options.revoked && options.phase !== 'revealed' && options.phase !== 'display_expired') refuse('REVOKED');
   switch (options.phase) {
     case 'recording':
     case 'awaiting_approval':
@@ -161,6 +177,8 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
     case 'cancelled':
     case 'timed_out':
       return refuse('WINDOW_CLOSED');
+    case 'revoked':
+      return refuse('REVOKED');
     case 'offered':
       return;
   }

@@ -106,3 +106,10 @@ export function buildRevealWindowClosed(input: KeySummary): Message {
   const text = `The reveal window for "${input.name}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };
 }
+
+/** Replaces a reveal offer whose key was revoked before anyone revealed it. */
+export function buildRevokedBeforeReveal(input: KeySummary & { revokedBy: string | null }): Message {
+  const by = input.revokedBy && input.revokedBy !== 'system' ? ` by <@${input.revokedBy}>` : '';
+  const text = `The key "${input.name}" was revoked${by} before it was revealed, so it was never created. Run /apikey new to ask for another.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: *${escapeMrkdwn(input.name)}* was revoked${by} before it was revealed, so it was never created. Run \`/apikey new\` to ask for another.` } }] };
+}

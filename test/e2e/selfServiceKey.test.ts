@@ -5,6 +5,7 @@
 import { ActionIds, NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import type { FakeMessage, FakeView } from '../support/fakeSlack';
+import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 
 const DISPLAY_SECONDS = 4;
@@ -87,8 +88,10 @@ describe('/apikey new', () => {
     expect(JSON.stringify(masked.blocks)).toContain(stored.maskedKey as string);
     expect(masked.text).toContain('shown once');
 
-    const actions = (await h.db.auditEvent.findMany({ where: { OR: [{ targetId: keyId }, { targetId: stored.requestId as string }] }, orderBy: { id: 'asc' } })).map((e) => e.action);
-    expect(actions).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
+    // The display expiry is audited right after its Slack call: the masked message can come first.
+    const auditActions = async () => (await h.db.auditEvent.findMany({ where: { OR: [{ targetId: keyId }, { targetId: stored.requestId as string }] }, orderBy: { id: 'asc' } })).map((e) => e.action);
+    await eventually(async () => (await auditActions()).includes('key.display_expired'), { what: 'the display expiry to be audited' });
+    expect(await auditActions()).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
 
     // The plaintext is nowhere but in the one reveal response.
     const revealResponses = h.fake.responses.filter((r) => JSON.stringify(r.body).includes(key));
@@ -133,6 +136,8 @@ describe('/apikey new', () => {
     expect(answer.text).toContain('rotate');
     expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).keyHash).toBe(hashBefore);
     expect(revealed).toBeDefined();
+    // The reveal is audited right after its Slack call, so the refusal can come first.
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })) > 0, { what: 'the reveal to be audited' });
     expect(await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })).toBe(1);
   });
 

@@ -9,6 +9,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
 import { applyMigrations } from '../../db/migrate';
+import { mintKey, parseKey } from '../../domain/keyFormat';
+import { hashKey } from '../../domain/keyHash';
+import { newKeyId } from '../../domain/ids';
+import { maskKey } from '../../domain/keyMask';
+import { findEnvironment } from '../../domain/policy';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
 import { createLogger, type LogLevel } from '../../runtime/log';
@@ -20,8 +25,16 @@ export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
 
+export interface SeededKey {
+  id: string;
+  /** The plaintext, for tests that play the key's user (or the person who found it leaked). */
+  key: string;
+  maskedKey: string;
+}
+
 export interface Harness {
   url: string;
+  databaseUrl: string;
   fake: FakeSlack;
   driver: SlackDriver;
   db: Db;
@@ -32,6 +45,11 @@ export interface Harness {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   verify(key: string): Promise<Record<string, unknown>>;
+  /**
+   * Stores an ACTIVE key as if it had been requested and revealed (no Slack, no workflow). `quiet`
+   * skips the api_keys trigger: no change notification is still on its way when the test starts.
+   */
+  seedKey(options: { ownerId: string; name?: string; environment?: string; scopes?: string[]; lastUsedAt?: Date | null; maskedKey?: string; quiet?: boolean }): Promise<SeededKey>;
   /** Everything stored in the database, as text (pg_dump). */
   dumpDatabase(): string;
   /** Every workflow history of the namespace, with payloads decoded to text. */
@@ -94,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     url,
+    databaseUrl: database.url,
     fake,
     driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET }),
     db,
@@ -109,6 +128,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async verify(key) {
       const res = await fetch(`${url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
       return (await res.json()) as Record<string, unknown>;
+    },
+    async seedKey(o) {
+      const environment = o.environment ?? 'test';
+      const tag = findEnvironment(policy, environment)?.tag as string;
+      const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
+      const parsed = parseKey(key);
+      if (!parsed.ok) throw new Error('minted key failed its own parse');
+      const id = newKeyId();
+      const maskedKey = o.maskedKey ?? maskKey(parsed.key);
+      const now = Date.now();
+      const create = db.apiKey.create({
+        data: {
+          id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
+          keyHash: hashKey({ key, secret: KEY_HASH_SECRET }), maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
+          expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
+        },
+      });
+      if (o.quiet) await db.$transaction([db.$executeRaw`SET LOCAL session_replication_role = replica`, create]);
+      else await create;
+      return { id, key, maskedKey };
     },
     dumpDatabase: () => execFileSync('pg_dump', ['--data-only', '--inserts', database.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
     async dumpHistories() {

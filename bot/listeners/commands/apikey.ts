@@ -8,11 +8,12 @@ import type { CommandArgs, Subcommand } from './subcommand';
 import { approvalsSubcommand } from './subcommands/approvals';
 import { helpSubcommand } from './subcommands/help';
 import { newSubcommand } from './subcommands/new';
+import { revokeSubcommand } from './subcommands/revoke';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand, revokeSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'revoke', 'usage']);
+const NOT_YET = new Set(['list', 'rotate', 'usage']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));

@@ -1,0 +1,48 @@
+/**
+ * revocationWorkflow: what follows a committed revocation. The revocation itself is already in
+ * the database when this starts (the bot commits it before telling the responder, so that a
+ * leaked key dies even while Temporal or every worker is down); this workflow does the rest,
+ * durably: it ends the reveal offers of keys that were never revealed, and tells each owner who
+ * revoked their keys and why. One workflow per revocation, its id from the revocation id.
+ */
+import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { keyRevokedSignal } from './keyRequest';
+
+export function revocationWorkflowId(revocationId: string): string {
+  return `revoke-${revocationId}`;
+}
+
+export interface RevocationFollowUpInput {
+  revocationId: string;
+  actorId: string;
+}
+
+export interface RevocationFollowUpResult {
+  ownersNotified: number;
+  offersEnded: number;
+}
+
+const store = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+const slack = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
+});
+
+export async function revocationWorkflow(input: RevocationFollowUpInput): Promise<RevocationFollowUpResult> {
+  const followUps = await store.listRevocationFollowUps(input);
+  let offersEnded = 0;
+  for (const workflowId of followUps.offerWorkflowIds) {
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(keyRevokedSignal);
+      offersEnded += 1;
+    } catch {
+      // The request's workflow already finished (its window closed): nothing left to end.
+    }
+  }
+  await Promise.all(followUps.ownerIds.map((ownerId) => slack.notifyOwnerOfRevocation({ revocationId: input.revocationId, ownerId })));
+  return { ownersNotified: followUps.ownerIds.length, offersEnded };
+}
