@@ -1,3 +1,5 @@
+import { percentile } from './stats';
+
 /**
  * What a benchmark is, and how its numbers are summarised. Benches measure real keyops (PostgreSQL,
  * a local Temporal dev server, the Bolt app) with only Slack faked, through the test harness.
@@ -15,21 +17,14 @@ export interface BenchReport {
   notes?: string[];
 }
 
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  // Nearest-rank: the smallest sample with at least p% of samples at or below it.
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] as number;
-}
-
 export function formatReport(bench: Bench, report: BenchReport): string {
   const lines = [`${bench.name}: ${bench.measures}`];
   for (const s of report.series) {
-    const p95 = percentile(s.samplesMs, 95);
+    const sorted = [...s.samplesMs].sort((a, b) => a - b);
+    const p95 = percentile(sorted, 95);
     const target = s.targetP95Ms === undefined ? '' : `  target p95 < ${s.targetP95Ms} ms: ${p95 < s.targetP95Ms ? 'met' : 'MISSED'}`;
     lines.push(
-      `  ${s.label.padEnd(44)} n=${s.samplesMs.length}  p50 ${percentile(s.samplesMs, 50).toFixed(0)} ms  p95 ${p95.toFixed(0)} ms  p99 ${percentile(s.samplesMs, 99).toFixed(0)} ms  max ${Math.max(...s.samplesMs).toFixed(0)} ms${target}`,
+      `  ${s.label.padEnd(44)} n=${s.samplesMs.length}  p50 ${percentile(sorted, 50).toFixed(0)} ms  p95 ${p95.toFixed(0)} ms  p99 ${percentile(sorted, 99).toFixed(0)} ms  max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms${target}`,
     );
   }
   for (const note of report.notes ?? []) lines.push(`  ${note}`);
