@@ -14,6 +14,7 @@ export interface ActivityDeps {
   keyHashSecret: string;
   displaySeconds: number;
   log: Logger;
+  /** Expands approver groups (Slack user groups); unreadable groups count as empty. */
   roles: RoleResolver;
   /** To start a key's lifecycle when it becomes active, and to tell it about changes. */
   lifecycles: KeyLifecycles;

@@ -2,7 +2,6 @@
 import { recordAudit } from '../db/audit';
 import type { ActivityDeps } from './deps';
 import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
-import { buildRequestNeedsApproval } from '../bot/views/revealMessages';
 import { createHomeRefresher } from './home';
 
 export function createKeyRequestActivities(deps: ActivityDeps) {
@@ -61,7 +60,9 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
             rotatedFromId: input.rotatedFromId ?? null,
           },
         });
-        await tx.keyRequest.update({ where: { id: input.requestId }, data: { status: 'FULFILLED', decidedAt: now } });
+        // An approved request keeps the time of its approval as decidedAt.
+        const request = await tx.keyRequest.findUniqueOrThrow({ where: { id: input.requestId }, select: { decidedAt: true } });
+        await tx.keyRequest.update({ where: { id: input.requestId }, data: { status: 'FULFILLED', decidedAt: request.decidedAt ?? now } });
         await recordAudit(tx, {
           actorId: input.requesterId,
           action: 'key.created',
@@ -73,21 +74,6 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
         });
       });
       await home.refresh([input.requesterId]);
-    },
-
-    async rejectKeyRequest(options: { requestId: string; code: 'APPROVAL_NOT_AVAILABLE' }): Promise<void> {
-      const request = await deps.db.keyRequest.findUniqueOrThrow({ where: { id: options.requestId } });
-      const dedupeKey = `rejected:${request.id}`;
-      if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
-      await deps.slack.postEphemeral({ channel: request.channelId, user: request.requesterId, ...buildRequestNeedsApproval(request) }).catch(async () => {
-        const dm = await deps.slack.openDm({ user: request.requesterId });
-        await deps.slack.postMessage({ channel: dm, ...buildRequestNeedsApproval(request) });
-      });
-      await deps.db.$transaction(async (tx) => {
-        await tx.keyRequest.update({ where: { id: request.id }, data: { status: 'REJECTED', decidedAt: deps.clock() } });
-        await recordAudit(tx, { actorId: 'system', action: 'request.rejected', targetType: 'request', targetId: request.id, source: `workflow:${request.workflowId}`, details: { code: options.code }, dedupeKey });
-      });
-      await home.refresh([request.requesterId]);
     },
   };
 }

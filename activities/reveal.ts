@@ -13,7 +13,7 @@ import { maskKey } from '../domain/keyMask';
 import { findEnvironment } from '../domain/policy';
 import type { RevealResult } from '../workflows/keyRequest';
 import { createHomeRefresher } from './home';
-import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed } from '../bot/views/revealMessages';
+import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
   const home = createHomeRefresher(deps);
@@ -45,7 +45,8 @@ export function createRevealActivities(deps: ActivityDeps) {
       const key = await loadKey(options.keyId);
       const dedupeKey = `offered:${key.id}`;
       if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
-      const requestedAt = key.request?.createdAt ?? key.createdAt;
+      // The window runs from the offer (for an approved request, the approval), as the workflow's timer does.
+      const offeredAt = deps.clock();
       const message = buildRevealOffer({
         keyId: key.id,
         name: key.name,
@@ -53,7 +54,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         scopes: key.scopes,
         maskedPreview: `${deps.policy.keyPrefix}_${envTagOf(key.environment)}_…????`,
         lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
-        revealWindowEndsAt: new Date(requestedAt.getTime() + deps.policy.reveal.window * 1000),
+        revealWindowEndsAt: new Date(offeredAt.getTime() + deps.policy.reveal.window * 1000),
       });
       await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
       await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
@@ -63,6 +64,15 @@ export function createRevealActivities(deps: ActivityDeps) {
       const key = await loadKey(options.keyId);
       // A retry after the message went out (the activity died before reporting): done already.
       if (key.status === 'ACTIVE' && key.maskedKey && (await revealRecorded(key.id))) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
+      const revokedMeanwhile = async (): Promise<RevealResult> => {
+        const { revokedBy } = await deps.db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { revokedBy: true } });
+        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }) }).catch((error: unknown) => {
+          if (!(error instanceof ResponseUrlGone)) throw error;
+        });
+        await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_refused', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'REVOKED' } });
+        return { outcome: 'REVOKED' };
+      };
+      if (key.status === 'REVOKED') return revokedMeanwhile();
       if (key.status !== 'PENDING_REVEAL' && key.status !== 'ACTIVE') throw ApplicationFailure.nonRetryable(`key ${key.id} is ${key.status}, not pending reveal`);
 
       const plaintext = mintKey({ prefix: deps.policy.keyPrefix, envTag: envTagOf(key.environment) });
@@ -74,16 +84,19 @@ export function createRevealActivities(deps: ActivityDeps) {
       // Active before it is shown: the owner may use the key the moment it appears. If Slack
       // refuses the message, the key goes back to pending and its hash is dropped, so a key nobody
       // saw is valid for at most the length of one HTTP call.
-      await deps.db.apiKey.update({
-        where: { id: key.id },
-        data: { keyHash: hashKey({ key: plaintext, secret: deps.keyHashSecret }), maskedKey, status: 'ACTIVE', revealedAt: now, expiresAt },
+      const keyHash = hashKey({ key: plaintext, secret: deps.keyHashSecret });
+      // Conditional: a revocation that commits while this runs must win, not be overwritten.
+      const activated = await deps.db.apiKey.updateMany({
+        where: { id: key.id, status: { in: ['PENDING_REVEAL', 'ACTIVE'] } },
+        data: { keyHash, maskedKey, status: 'ACTIVE', revealedAt: now, expiresAt },
       });
+      if (activated.count === 0) return revokedMeanwhile();
       const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl });
       try {
         await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
       } catch (error) {
         // Retried or not, this key was never seen: forget it. A retry mints a fresh one.
-        await deps.db.apiKey.update({ where: { id: key.id }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
+        await deps.db.apiKey.updateMany({ where: { id: key.id, status: 'ACTIVE', keyHash }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
         if (!(error instanceof ResponseUrlGone)) throw error;
         await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'response_url expired or used up' } });
         await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealNotDelivered({ ...key, keyId: key.id }) });

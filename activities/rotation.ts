@@ -96,9 +96,12 @@ export function createRotationActivities(deps: ActivityDeps) {
       if (!found) return loadFacts(options.keyId);
       const reason = options.why === 'grace_ended' ? `rotation: grace period ended, replaced by ${options.newKeyId}` : `rotation: revoked early, replaced by ${options.newKeyId}`;
       const revoked = await revokeKeyAtRotationEnd(deps, { keyId: options.keyId, actorId: options.actorId, reason, revocationId: `rotation:${options.newKeyId}`, source: source(options.keyId) });
-      if (revoked) {
+      const dedupeKey = `rotation_finished:${options.newKeyId}`;
+      if (revoked && !(await done(dedupeKey))) {
+        await deps.db.apiKey.update({ where: { id: options.keyId }, data: { graceEndsAt: null } });
         const message = buildRotationFinished({ ...found.pair, why: options.why, actorId: options.actorId });
         await messenger.reply({ userId: options.actorId === 'system' ? found.old.ownerId : options.actorId, replyTo: options.replyTo, message });
+        await audit({ keyId: options.keyId, actorId: options.actorId, action: 'key.rotation_finished', details: { newKeyId: options.newKeyId, why: options.why }, dedupeKey });
         await home.refresh([found.old.ownerId]);
       }
       return loadFacts(options.keyId);

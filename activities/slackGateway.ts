@@ -13,7 +13,10 @@ export interface SlackMessage {
 
 export interface SlackGateway {
   postEphemeral(options: { channel: string; user: string } & SlackMessage): Promise<void>;
-  postMessage(options: { channel: string } & SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** `threadTs` posts a reply in that message's thread. */
+  postMessage(options: { channel: string; threadTs?: string } & SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** Replaces a regular (non-ephemeral) message the app posted; throws `MessageGone` when it no longer exists. */
+  updateMessage(options: { channel: string; ts: string } & SlackMessage): Promise<void>;
   openDm(options: { user: string }): Promise<string>;
   /** The members of a Slack user group (for approver and on-call groups). */
   membersOf(groupId: string): Promise<string[]>;
@@ -30,6 +33,16 @@ export class ResponseUrlGone extends Error {
   }
 }
 
+/** chat.update found nothing to update: the message or its channel was deleted. */
+export class MessageGone extends Error {
+  constructor(error: string) {
+    super(`chat.update refused: ${error}`);
+    this.name = 'MessageGone';
+  }
+}
+
+const GONE_ERRORS = new Set(['message_not_found', 'channel_not_found', 'cant_update_message', 'is_archived']);
+
 export function createSlackGateway(options: { botToken?: string; apiUrl?: string }): SlackGateway {
   const client = options.botToken
     ? new WebClient(options.botToken, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 2 } })
@@ -43,8 +56,17 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
       await web().chat.postEphemeral({ channel: o.channel, user: o.user, text: o.text, blocks: o.blocks });
     },
     async postMessage(o) {
-      const result = await web().chat.postMessage({ channel: o.channel, text: o.text, blocks: o.blocks });
+      const result = await web().chat.postMessage({ channel: o.channel, text: o.text, blocks: o.blocks, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
       return { channel: String(result.channel), ts: String(result.ts) };
+    },
+    async updateMessage(o) {
+      try {
+        await web().chat.update({ channel: o.channel, ts: o.ts, text: o.text, blocks: o.blocks ?? [] });
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code && GONE_ERRORS.has(code)) throw new MessageGone(code);
+        throw error;
+      }
     },
     async openDm(o) {
       const result = await web().conversations.open({ users: o.user });

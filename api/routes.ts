@@ -16,7 +16,8 @@ export interface HealthCheck {
 }
 
 export interface ApiDeps {
-  verify: VerifyDeps;
+  /** Absent where this process does not verify keys (a bot-only process): verification is refused. */
+  verify?: VerifyDeps;
   /** Bearer token company APIs present; verification is refused when it is unset. */
   verifyApiToken: string | undefined;
   healthChecks: HealthCheck[];
@@ -64,7 +65,8 @@ async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Pr
 
 async function answerVerify(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {
   const { req, res } = options;
-  if (!isAuthorized(req.headers.authorization, options.expectedToken)) {
+  const verify = options.deps.verify;
+  if (!verify || !isAuthorized(req.headers.authorization, options.expectedToken)) {
     req.resume();
     res.setHeader('www-authenticate', 'Bearer');
     return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <VERIFY_API_TOKEN>' });
@@ -79,7 +81,7 @@ async function answerVerify(options: { deps: ApiDeps; req: IncomingMessage; res:
   }
   const parsed = verifyBodySchema.safeParse(json);
   if (!parsed.success) return sendJson(res, 400, { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' });
-  const result = await verifyKey(options.deps.verify, parsed.data.key);
+  const result = await verifyKey(verify, parsed.data.key);
   sendJson(res, 200, result);
 }
 

@@ -1,12 +1,14 @@
 /**
  * Key verification, the hot path. Expected negatives are values, never exceptions: only an
  * infrastructure failure throws. The shape and checksum are checked before any lookup, so junk
- * costs no database round trip.
+ * costs no database round trip; lookups go through the in-process cache (api/verifyCache.ts)
+ * while it is live, and to the database otherwise.
  */
-import type { Db } from '../db/client';
 import { parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { findEnvironmentByTag, type Policy } from '../domain/policy';
+import type { UsageRecorder } from './usage';
+import type { KeyRecord, VerifyCache } from './verifyCache';
 
 export type VerifyCode = 'VALID' | 'NOT_FOUND' | 'MALFORMED' | 'REVOKED' | 'EXPIRED' | 'PENDING' | 'RATE_LIMITED';
 
@@ -23,12 +25,15 @@ export interface VerifyResult {
 const NONE = { keyId: null, owner: null, environment: null, scopes: null, expiresAt: null } as const;
 
 export interface VerifyDeps {
-  db: Db;
+  /** The database lookup by key hash (api/keyLookup.ts). */
+  findKey(hash: string): Promise<KeyRecord | null>;
   policy: Policy;
   keyHashSecret: string;
   clock: () => Date;
-  /** Told about every key that verified, to record its last use without a write per request. */
-  onVerified?: (keyId: string, at: Date) => void;
+  /** Lookups by hash; without one, every verification reads the database. */
+  cache?: VerifyCache;
+  /** Told about every verification that found a key (last use, per-minute counts). */
+  usage?: Pick<UsageRecorder, 'record'>;
 }
 
 export async function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult> {
@@ -38,16 +43,27 @@ export async function verifyKey(deps: VerifyDeps, candidate: string): Promise<Ve
   if (parsed.key.prefix !== deps.policy.keyPrefix || !findEnvironmentByTag(deps.policy, parsed.key.envTag)) {
     return { valid: false, code: 'NOT_FOUND', ...NONE };
   }
-  const key = await deps.db.apiKey.findUnique({
-    where: { keyHash: hashKey({ key: candidate, secret: deps.keyHashSecret }) },
-    select: { id: true, ownerId: true, environment: true, scopes: true, status: true, expiresAt: true },
-  });
+  const key = await lookupKey(deps, hashKey({ key: candidate, secret: deps.keyHashSecret }));
   if (!key) return { valid: false, code: 'NOT_FOUND', ...NONE };
   const now = deps.clock();
-  const details = { keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
-  if (key.status === 'REVOKED') return { valid: false, code: 'REVOKED', ...details };
-  if (key.status === 'PENDING_REVEAL') return { valid: false, code: 'PENDING', ...details };
-  if (key.status === 'EXPIRED' || key.expiresAt.getTime() <= now.getTime()) return { valid: false, code: 'EXPIRED', ...details };
-  deps.onVerified?.(key.id, now);
-  return { valid: true, code: 'VALID', ...details };
+  const code = codeFor(key, now);
+  deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
+  return { valid: code === 'VALID', code, keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
+}
+
+/** Expiry is judged now, not when the lookup was cached: a cached key still expires on time. */
+function codeFor(key: KeyRecord, now: Date): VerifyCode {
+  if (key.status === 'REVOKED') return 'REVOKED';
+  if (key.status === 'PENDING_REVEAL') return 'PENDING';
+  if (key.status === 'EXPIRED' || key.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
+  return 'VALID';
+}
+
+async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
+  const cached = deps.cache?.get(hash);
+  if (cached) return cached.record;
+  const token = deps.cache?.begin() ?? 0;
+  const record = await deps.findKey(hash);
+  deps.cache?.store(hash, record, token);
+  return record;
 }

@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs';
 import { seedKeyRow } from '../test/support/seedKeys';
 import { loadPolicy } from '../config/policyFile';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../workflows/keyLifecycle';
+import { runBenches, type Bench, type BenchReport } from './bench';
 import { KEY_HASH_SECRET, startBenchStack, type BenchStack } from './stack';
-import { formatSummary } from './stats';
 
 const KEYS = Number(process.env.KEYS ?? 10_000);
 const LIST_KEYS = Number(process.env.LIST_KEYS ?? 500);
@@ -26,30 +26,40 @@ const LIST_RUNS = Number(process.env.LIST_RUNS ?? 50);
 const LIST_OWNER = 'U0BENCHLIST';
 const DAY = 86_400_000;
 
-export async function benchLifecycle(): Promise<void> {
+export const lifecycleBench: Bench = {
+  name: 'lifecycle',
+  measures: `lifecycle workflows for ${KEYS} active keys started at start-up, keyops's memory, and /apikey list for an owner with ${LIST_KEYS} keys`,
+  async run(): Promise<BenchReport> {
+    return measureLifecycles();
+  },
+};
+
+async function measureLifecycles(): Promise<BenchReport> {
   const h = await startBenchStack({ env: process.env.KEYOPS_NODE_OPTIONS ? { NODE_OPTIONS: process.env.KEYOPS_NODE_OPTIONS } : {} });
   try {
     await settle(h);
     const idle = memory(h);
     const seeded = await seed(h);
-    console.log(`\nseeded ${seeded} active keys (${LIST_KEYS} of them owned by one person); restarting keyops`);
 
     const restartedAt = Date.now();
     await h.restartKeyops();
-    const reconciled = await waitForLog(h, 'key lifecycles reconciled', 600_000);
+    const reconciled = await waitForLog(h, 'key lifecycles reconciled', 900_000);
     const result = JSON.parse(reconciled) as { activeKeys: number; started: number; alreadyRunning: number; failed: number; ms: number };
     await settle(h);
     const settledMs = Date.now() - restartedAt;
     const loaded = memory(h);
     const running = await h.temporal.client.workflow.count(`WorkflowType = 'keyLifecycleWorkflow' AND ExecutionStatus = 'Running'`);
     const sample = await sampleStates(h, 20);
-
-    console.log(`\nlifecycle workflows: ${result.started} started by start-up reconciliation in ${(result.ms / 1000).toFixed(1)} s = ${(result.started / (result.ms / 1000)).toFixed(0)} starts/s (${result.failed} failed, ${result.alreadyRunning} already running)`);
-    console.log(`running lifecycles (visibility): ${running.count}; sampled ${sample.asked}, ${sample.parked} loaded their key and wait on a timer`);
-    console.log(`all first tasks done ${(settledMs / 1000).toFixed(1)} s after the restart`);
-    console.log(`keyops process RSS: idle (empty store) ${mb(idle.rss)} MB; with ${result.started} lifecycles ${mb(loaded.rss)} MB (peak ${mb(loaded.peak)} MB)`);
-
-    await benchList(h);
+    const list = await measureList(h);
+    return {
+      series: list,
+      notes: [
+        `${seeded} active keys, no lifecycle workflows; keyops restarted: its start-up reconciliation started ${result.started} in ${(result.ms / 1000).toFixed(1)} s = ${(result.started / (result.ms / 1000)).toFixed(0)} starts/s (${result.failed} failed, ${result.alreadyRunning} already running)`,
+        `running lifecycles (visibility): ${running.count}; sampled ${sample.asked}: ${sample.parked} had read their key and waited on a timer`,
+        `every first workflow task done ${(settledMs / 1000).toFixed(0)} s after the restart (keyops start-up included)`,
+        `keyops process RSS (bot, API and worker in one): idle with an empty store ${mb(idle.rss)} MB; with ${result.started} lifecycles ${mb(loaded.rss)} MB (peak ${mb(loaded.peak)} MB)`,
+      ],
+    };
   } finally {
     await h.stop();
   }
@@ -68,7 +78,7 @@ async function seed(h: BenchStack): Promise<number> {
   return rows.length;
 }
 
-async function benchList(h: BenchStack): Promise<void> {
+async function measureList(h: BenchStack): Promise<BenchReport['series']> {
   const acks: number[] = [];
   const toSlack: number[] = [];
   const nextPage: number[] = [];
@@ -92,10 +102,11 @@ async function benchList(h: BenchStack): Promise<void> {
     await h.fake.waitFor(() => message.history.length > edits, { timeoutMs: 30_000 });
     nextPage.push((message.history[message.history.length - 1]?.at ?? Date.now()) - clickedAt);
   }
-  console.log(`\n/apikey list for an owner with ${LIST_KEYS} keys (of ${KEYS} in the store), ${LIST_RUNS} runs:`);
-  console.log(formatSummary('ack /apikey list', acks));
-  console.log(formatSummary('command → first page at Slack', toSlack));
-  console.log(formatSummary('Next/Previous click → page replaced', nextPage));
+  return [
+    { label: `/apikey list (${LIST_KEYS} keys): command to first page at Slack`, samplesMs: toSlack },
+    { label: 'ack of /apikey list', samplesMs: acks, targetP95Ms: 3000 },
+    { label: 'Next/Previous click to the page replaced', samplesMs: nextPage },
+  ];
 }
 
 async function sampleStates(h: BenchStack, n: number): Promise<{ asked: number; parked: number }> {
@@ -161,12 +172,4 @@ async function settle(h: BenchStack, timeoutMs = 600_000): Promise<void> {
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
-if (require.main === module) {
-  benchLifecycle().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) void runBenches([lifecycleBench]);

@@ -1,23 +1,14 @@
-/** `npm run bench`: every benchmark, one after the other (they share the machine's two cores). */
-import { benchKeyRequest } from './keyRequest';
-import { benchLifecycle } from './lifecycle';
+/**
+ * `npm run bench`: runs every bench in bench/benches.ts, or those named on the command line
+ * (`npm run bench -- approvals`).
+ */
+import { runBenches } from './bench';
+import { BENCHES } from './benches';
 
-const BENCHES: Array<[string, () => Promise<void>]> = [
-  ['self-service key requests', benchKeyRequest],
-  ['key lifecycles at scale and /apikey list', benchLifecycle],
-];
-
-async function main(): Promise<void> {
-  for (const [name, bench] of BENCHES) {
-    console.log(`\n=== ${name} ===`);
-    await bench();
-  }
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BENCHES.some((b) => b.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown bench: ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
 }
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+void runBenches(wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES);

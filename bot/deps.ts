@@ -14,7 +14,7 @@ export interface BotDeps {
   clock: () => Date;
   log: Logger;
   roles: RoleResolver;
-  /** To find a key by its full form, pasted into a command (only its HMAC is looked up). */
+  /** To look up a pasted full key by its hash (`/apikey revoke <key>`, `/apikey rotate <key>`). */
   keyHashSecret: string;
   /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
   lifecycles: KeyLifecycles;

@@ -6,8 +6,12 @@ export const COMMAND = '/apikey';
 
 export const ActionIds = {
   revealKey: 'key.reveal',
+  approveRequest: 'approval.approve',
+  denyRequest: 'approval.deny',
+  cancelRequest: 'approval.cancel',
   /** Buttons that act on one key; their value is the key id (see keyActionId). */
   rotateKey: 'key.rotate',
+  /** A "Revoke" button whose value is a key id; any message may carry one (see revokeActionId). */
   revokeKey: 'key.revoke',
   extendKey: 'key.extend',
   keyUsage: 'key.usage',
@@ -19,6 +23,21 @@ export const ActionIds = {
   rotationExtendGrace: 'rotation.extend_grace',
   rotationCancel: 'rotation.cancel',
 } as const;
+
+type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';
+
+/**
+ * Approval buttons carry the request id in their action id as well as in their value: Slack wants
+ * action ids unique within a message, and `/apikey approvals` lists several requests in one.
+ */
+export function approvalActionId(action: ApprovalAction, requestId: string): string {
+  return `${ActionIds[action]}:${requestId}`;
+}
+
+/** Matches every action id `approvalActionId` makes for one kind of button. */
+export function approvalActionPattern(action: ApprovalAction): RegExp {
+  return new RegExp(`^${ActionIds[action].replace('.', '\\.')}:`);
+}
 
 export type KeyAction = 'rotateKey' | 'revokeKey' | 'extendKey' | 'keyUsage' | 'keepKey';
 
@@ -34,12 +53,31 @@ export function keyActionPattern(action: KeyAction): RegExp {
   return new RegExp(`^${ActionIds[action].replace('.', '\\.')}(?:\\.\\d+)?$`);
 }
 
+/** The n-th "Revoke" button of a message that has several is `key.revoke.<n>` (see keyActionId). */
+export function revokeActionId(index?: number): string {
+  return keyActionId('revokeKey', index);
+}
+export const REVOKE_ACTION_RE = keyActionPattern('revokeKey');
+
 export const CallbackIds = {
   newKey: 'new_key',
+  denyRequest: 'deny_request',
+  revokeKeys: 'revoke_keys',
   extendKey: 'extend_key',
   rotateKey: 'rotate_key',
   /** A modal that only explains something (a click from App Home has no conversation to answer in). */
   notice: 'notice',
+} as const;
+
+/** Input blocks of the revocation modal (action id = block id, as in the new-key modal). */
+export const RevokeBlocks = {
+  reason: 'revoke.reason',
+  /** Environment-wide revocations ask for the environment's name to be typed. */
+  confirm: 'revoke.confirm',
+} as const;
+
+export const DenyBlocks = {
+  reason: 'deny_request.reason',
 } as const;
 
 export const ExtendBlocks = {
@@ -69,7 +107,13 @@ export const MessageBlocks = {
   keyListNav: 'keys.nav',
   noticeActions: 'notice.actions',
   rotationActions: 'rotation.actions',
+  /** Followed by `:<request id>`, unique per request within a message (see approvalBlockId). */
+  approvalActions: 'approval.actions',
 } as const;
+
+export function approvalBlockId(requestId: string): string {
+  return `${MessageBlocks.approvalActions}:${requestId}`;
+}
 
 /** Blocks of the n-th key in a list or on App Home. */
 export function keyRowBlockIds(index: number): { summary: string; actions: string } {

@@ -5,7 +5,7 @@ export interface AuditEntry {
   /** Slack user id, or "system" for timers. */
   actorId: string;
   action: string;
-  targetType: 'key' | 'request' | 'user';
+  targetType: 'key' | 'request' | 'user' | 'environment';
   targetId: string;
   /** Where from: Slack team/channel, a workflow id, or a client address. */
   source: string;

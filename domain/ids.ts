@@ -14,3 +14,5 @@ export const KEY_ID_RE = /^key_[0-9A-Za-z]{16}$/;
 export function requestIdForView(viewId: string): string {
   return `kr_${viewId}`;
 }
+
+export const REQUEST_ID_RE = /^kr_[0-9A-Za-z_]{1,64}$/;

@@ -34,6 +34,18 @@ const rateLimitSchema = z.strictObject({
   monthlyQuota: z.number().int().positive(),
 });
 
+const approvalSchema = z.strictObject({
+  approvers: idList,
+  sensitiveApprovers: idList,
+  required: z.union([z.literal(1), z.literal(2)]).default(1),
+  managers: z.record(slackIdSchema, slackIdSchema).default({}),
+  reminderEvery: durationSchema,
+  escalateAfter: durationSchema,
+  escalateTo: idList,
+  timeout: durationSchema,
+  channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').nullable().default(null),
+});
+
 export const policySchema = z
   .strictObject({
     keyPrefix: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'use 2-12 lower-case letters or digits, starting with a letter'),
@@ -43,17 +55,7 @@ export const policySchema = z
     scopes: z.array(scopeSchema).min(1),
     defaultScopes: z.array(z.string()).default([]),
     environments: z.array(environmentSchema).min(1),
-    approval: z.strictObject({
-      approvers: idList,
-      sensitiveApprovers: idList,
-      required: z.union([z.literal(1), z.literal(2)]).default(1),
-      managers: z.record(slackIdSchema, slackIdSchema).default({}),
-      reminderEvery: durationSchema,
-      escalateAfter: durationSchema,
-      escalateTo: idList,
-      timeout: durationSchema,
-      channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').nullable().default(null),
-    }),
+    approval: approvalSchema,
     rotation: z.strictObject({ graceOptions: z.array(durationSchema).min(1), defaultGrace: durationSchema }),
     notices: z.strictObject({
       expiry: z.array(durationSchema).default([]),
@@ -83,7 +85,27 @@ export const policySchema = z
     if (!policy.rotation.graceOptions.includes(policy.rotation.defaultGrace)) {
       ctx.addIssue({ code: 'custom', path: ['rotation', 'defaultGrace'], message: 'defaultGrace must be one of graceOptions' });
     }
+    checkApproval({ ...policy, ctx });
   });
+
+/** An approval section that cannot work (nobody to ask, a request that expires before it escalates) stops start-up. */
+function checkApproval(options: {
+  approval: z.output<typeof approvalSchema>;
+  environments: ReadonlyArray<{ approval: 'none' | 'required' }>;
+  scopes: ReadonlyArray<{ name: string; sensitive: boolean }>;
+  ctx: z.RefinementCtx;
+}): void {
+  const { approval, ctx } = options;
+  const issue = (path: string[], message: string): void => ctx.addIssue({ code: 'custom', path: ['approval', ...path], message });
+  const sensitive = options.scopes.filter((s) => s.sensitive).map((s) => s.name);
+  const approvalsHappen = sensitive.length > 0 || options.environments.some((e) => e.approval === 'required');
+  if (approvalsHappen && approval.approvers.length === 0) issue(['approvers'], 'some keys need approval, so at least one approver (user or group) is required');
+  if (sensitive.length > 0 && approval.sensitiveApprovers.length === 0) issue(['sensitiveApprovers'], `sensitive scopes (${sensitive.join(', ')}) must also be approved by someone listed here`);
+  for (const [requester, manager] of Object.entries(approval.managers)) {
+    if (requester === manager) issue(['managers', requester], 'nobody approves their own requests: a manager cannot be the requester');
+  }
+  if (approval.escalateTo.length > 0 && approval.escalateAfter >= approval.timeout) issue(['escalateAfter'], 'must be shorter than timeout, or requests expire before they escalate');
+}
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyEnvironment = Policy['environments'][number];

@@ -6,8 +6,9 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
-import { createLastUsedRecorder } from '../api/lastUsed';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
+import type { VerifyDeps } from '../api/verify';
+import { startVerifyService } from '../api/verifyService';
 import { createRoleResolver } from '../bot/access/roles';
 import { createSlackApp, type SlackConfig } from '../bot/app';
 import { createDb } from '../db/client';
@@ -112,14 +113,19 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
 
     let server: RunningHttpServer | null = null;
     if (options.roles.api || options.roles.bot) {
-      const lastUsed = createLastUsedRecorder({ db, log });
-      stops.push(() => lastUsed.stop());
+      // Pushed before the server, so it stops after it: usage counted by the last requests is flushed.
+      let verify: VerifyDeps | undefined;
+      if (options.roles.api) {
+        const service = await startVerifyService({ db, databaseUrl: options.databaseUrl, policy: options.policy, keyHashSecret: options.keyHashSecret, clock, log: log.child({ name: 'api' }) });
+        stops.push(() => service.stop());
+        verify = service.deps;
+      }
       const healthChecks: HealthCheck[] = [
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
       ];
       const routes = createApiRoutes({
-        verify: { db, policy: options.policy, keyHashSecret: options.keyHashSecret, clock, onVerified: options.roles.api ? lastUsed.record : undefined },
+        verify,
         verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
         healthChecks,
         log: log.child({ name: 'api' }),

@@ -7,8 +7,12 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { setUpApproval } from './approval';
+import { slack, slackNow, store, storeNow } from './proxies';
+
+export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
+export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
 
 export function keyRequestWorkflowId(requestId: string): string {
   return `key-request-${requestId}`;
@@ -40,13 +44,27 @@ export interface RevealArgs {
   responseUrl: string;
 }
 
-/** What revealKey reports. The update itself only accepts the click (see revealUpdate). */
-export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' };
+/**
+ * What revealKey reports. REVOKED: the key was revoked before it could be revealed; the offer now
+ * says so. The update itself only accepts the click (see revealUpdate).
+ */
+export type RevealResult = { outcome: 'REVEALED'; maskedKey: string } | { outcome: 'DELIVERY_FAILED' } | { outcome: 'REVOKED' };
 
-export type KeyRequestPhase = 'recording' | 'offered' | 'revealing' | 'revealed' | 'display_expired' | 'window_closed' | 'rejected';
+export type KeyRequestPhase =
+  | 'recording'
+  | 'awaiting_approval'
+  | 'denied'
+  | 'cancelled'
+  | 'timed_out'
+  | 'offered'
+  | 'revealing'
+  | 'revealed'
+  | 'display_expired'
+  | 'window_closed'
+  | 'revoked';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
-export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED'] as const;
+export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED', 'REVOKED'] as const;
 export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
 /**
@@ -56,30 +74,21 @@ export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
  */
 export const revealUpdate = defineUpdate<{ accepted: true }, [RevealArgs]>('reveal');
 export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
-
-/**
- * The steps someone is waiting on (record, offer, reveal) run as local activities: in the worker,
- * inside the workflow task, without a round trip through the server per step. Each is idempotent,
- * so the re-execution a local activity may see after a worker crash changes nothing.
- */
-const interactive = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
-});
-/** Steps after long timers: nobody is watching the clock, so ordinary activities. */
-const background = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
+/** Sent by revocationWorkflow: the key was revoked, so an open reveal offer must end without minting. */
+export const keyRevokedSignal = defineSignal('keyRevoked');
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
   let phase: KeyRequestPhase = 'recording';
   let click: RevealArgs | null = null;
+  let revoked = false;
   // Handlers change the phase between awaits; read it through a function so TypeScript does not
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
 
   setHandler(phaseQuery, () => phase);
+  setHandler(keyRevokedSignal, () => {
+    revoked = true;
+  });
   setHandler(
     revealUpdate,
     (args) => {
@@ -87,59 +96,81 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       phase = 'revealing';
       return { accepted: true };
     },
-    { validator: (args) => validateReveal({ args, input, phase }) },
+    { validator: (args) => validateReveal({ args, input, phase, revoked }) },
   );
 
-  await interactive.recordKeyRequest(input);
+  const approval = setUpApproval(input);
+
+  // Someone waits on every step up to the key (the requester after submitting, or after an
+  // approver's click): local activities, without a server round trip per step.
+  await storeNow.recordKeyRequest(input);
+  const deliver = async (): Promise<void> => {
+    await storeNow.createPendingKey(input);
+    // Open before the offer goes out: its button works as soon as Slack shows it, which can be
+    // before the activity reports back.
+    phase = 'offered';
+    if (!revoked) await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+  };
   if (input.needsApproval) {
-    await background.rejectKeyRequest({ requestId: input.requestId, code: 'APPROVAL_NOT_AVAILABLE' });
-    phase = 'rejected';
-    return phase;
+    phase = 'awaiting_approval';
+    const outcome = await approval.run();
+    if (outcome !== 'approved') {
+      phase = outcome;
+      await approval.announce();
+      await condition(allHandlersFinished);
+      return phase;
+    }
+    // The requester's key first; the approvers' messages right after, not competing with it.
+    await deliver();
+    await approval.announce();
+  } else {
+    await deliver();
   }
 
-  await interactive.createPendingKey(input);
-  // Open for clicks before the offer is posted: the owner can click the moment Slack shows the
-  // button, which may be before this workflow hears that the post succeeded.
-  phase = 'offered';
-  await interactive.offerReveal({ keyId: input.keyId, channelId: input.channelId });
-
-  // Workflow time is deterministic: the window is measured from the request, however many
-  // failed deliveries happen in between.
-  const windowEndsAt = workflowInfo().startTime.getTime() + input.revealWindowSeconds * 1000;
+  // The window runs from the offer (an approval can come days after the request), in workflow
+  // time, which is deterministic; failed deliveries do not extend it.
+  const windowEndsAt = Date.now() + input.revealWindowSeconds * 1000;
   let shownVia: string | null = null;
-  while (shownVia === null) {
-    const clicked = await condition(() => click !== null, Math.max(0, windowEndsAt - Date.now()));
+  while (shownVia === null && !revoked) {
+    const clicked = await condition(() => click !== null || revoked, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
-    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    const result = await slackNow.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
     click = null;
     if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
+    else if (result.outcome === 'REVOKED') revoked = true;
     else phase = 'offered';
   }
 
   if (shownVia !== null) {
     phase = 'revealed';
+    // Revoked or not, the key is on screen: it still disappears on time.
     await sleep(input.displaySeconds * 1000);
-    await background.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
+    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
     // After the key is off the screen, which matters more; the lifecycle's first timer is days
     // away, and start-up reconciliation would start it anyway if this never ran.
-    await background.startKeyLifecycle({ keyId: input.keyId });
+    await store.startKeyLifecycle({ keyId: input.keyId });
+  } else if (revoked) {
+    // Nothing was minted; the revocation told the owner, and a late click is refused as REVOKED.
+    phase = 'revoked';
   } else {
     phase = 'window_closed';
-    await background.closeRevealWindow({ keyId: input.keyId });
+    await slack.closeRevealWindow({ keyId: input.keyId });
   }
   await condition(allHandlersFinished);
   return phaseNow();
 }
 
-function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase }): void {
+function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase; revoked: boolean }): void {
   const refuse = (code: RevealRefusal): never => {
     throw new Error(code);
   };
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
+  if (options.revoked && options.phase !== 'revealed' && options.phase !== 'display_expired') refuse('REVOKED');
   switch (options.phase) {
     case 'recording':
+    case 'awaiting_approval':
       return refuse('NOT_READY');
     case 'revealing':
       return refuse('IN_PROGRESS');
@@ -147,8 +178,12 @@ function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; pha
     case 'display_expired':
       return refuse('ALREADY_REVEALED');
     case 'window_closed':
-    case 'rejected':
+    case 'denied':
+    case 'cancelled':
+    case 'timed_out':
       return refuse('WINDOW_CLOSED');
+    case 'revoked':
+      return refuse('REVOKED');
     case 'offered':
       return;
   }

@@ -18,14 +18,17 @@ export interface RoleResolver {
   isListed(userId: string, ids: readonly string[]): Promise<boolean>;
   /** Expands a list of users and groups to user ids (for messaging every approver). */
   expand(ids: readonly string[]): Promise<string[]>;
+  /** Like `expand`, and also names the groups Slack could not list (they count as empty). */
+  resolve(ids: readonly string[]): Promise<{ users: string[]; unreadable: string[] }>;
 }
 
 export function createRoleResolver(options: { policy: Policy; directory: GroupDirectory; log: Logger; ttlMs?: number; now?: () => number }): RoleResolver {
   const ttlMs = options.ttlMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { at: number; members: Promise<Set<string>> }>();
+  // null: Slack could not list the group (not cached, so the next ask tries again).
+  const cache = new Map<string, { at: number; members: Promise<Set<string> | null> }>();
 
-  const membersOf = (groupId: string): Promise<Set<string>> => {
+  const readGroup = (groupId: string): Promise<Set<string> | null> => {
     const hit = cache.get(groupId);
     if (hit && now() - hit.at < ttlMs) return hit.members;
     const members = options.directory.membersOf(groupId).then(
@@ -33,11 +36,27 @@ export function createRoleResolver(options: { policy: Policy; directory: GroupDi
       (error: unknown) => {
         cache.delete(groupId);
         options.log.warn('could not read a Slack user group; treating it as empty', { groupId, error: (error as Error).message });
-        return new Set<string>();
+        return null;
       },
     );
     cache.set(groupId, { at: now(), members });
     return members;
+  };
+  const membersOf = async (groupId: string): Promise<Set<string>> => (await readGroup(groupId)) ?? new Set<string>();
+
+  const resolve = async (ids: readonly string[]): Promise<{ users: string[]; unreadable: string[] }> => {
+    const users = new Set<string>();
+    const unreadable: string[] = [];
+    for (const id of ids) {
+      if (!id.startsWith('S')) {
+        users.add(id);
+        continue;
+      }
+      const members = await readGroup(id);
+      if (members) for (const member of members) users.add(member);
+      else unreadable.push(id);
+    }
+    return { users: [...users], unreadable };
   };
 
   const isListed = async (userId: string, ids: readonly string[]): Promise<boolean> => {
@@ -59,13 +78,9 @@ export function createRoleResolver(options: { policy: Policy; directory: GroupDi
       if (found.size === 0) found.add('developer');
       return found;
     },
+    resolve,
     async expand(ids) {
-      const users = new Set<string>();
-      for (const id of ids) {
-        if (id.startsWith('S')) for (const member of await membersOf(id)) users.add(member);
-        else users.add(id);
-      }
-      return [...users];
+      return (await resolve(ids)).users;
     },
   };
 }

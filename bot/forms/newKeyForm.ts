@@ -7,6 +7,7 @@ import type { Db } from '../../db/client';
 import { formatDuration, parseDuration } from '../../domain/duration';
 import { findEnvironment, requestNeedsApproval, type Policy } from '../../domain/policy';
 import { NewKeyBlocks } from '../ids';
+import { parseMetadata } from './metadata';
 import { lifetimeBlockId, type NewKeyModalMetadata } from '../views/newKeyModal';
 
 export interface NewKeyForm {
@@ -37,12 +38,7 @@ const stateSchema = z.record(
 export const metadataSchema = z.object({ channelId: z.string().min(1), environment: z.string() });
 
 export function parseNewKeyMetadata(text: string): NewKeyModalMetadata | null {
-  try {
-    const parsed = metadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseMetadata(metadataSchema, text);
 }
 
 export function parseNewKeyForm(input: { policy: Policy; stateValues: unknown; metadata: NewKeyModalMetadata }): ParsedForm {

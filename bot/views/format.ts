@@ -19,3 +19,19 @@ export function lifetimeText(seconds: number): string {
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** A Slack mention: user-group ids (S…) notify the group, user ids the user. */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+export function mentionList(ids: readonly string[]): string {
+  if (ids.length === 0) return '_nobody_';
+  if (ids.length === 1) return mention(ids[0] as string);
+  return `${ids.slice(0, -1).map(mention).join(', ')} or ${mention(ids[ids.length - 1] as string)}`;
+}
+
+/** Cuts user text to fit a block, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -107,7 +107,9 @@ export function buildRevealWindowClosed(input: KeySummary): Message {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };
 }
 
-export function buildRequestNeedsApproval(input: { name: string; environment: string; scopes: string[] }): Message {
-  const text = `"${input.name}" needs an approver (${input.environment}, ${input.scopes.join(', ')}). Approvals are not available in keyops yet, so no key was created.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:raised_hand: *${escapeMrkdwn(input.name)}* needs an approver under the policy (${input.environment}; ${scopeList(input.scopes)}). Approvals are not available in keyops yet, so no key was created. Ask an admin, or request a key that the policy lets you take yourself.` } }] };
+/** Replaces a reveal offer whose key was revoked before anyone revealed it. */
+export function buildRevokedBeforeReveal(input: KeySummary & { revokedBy: string | null }): Message {
+  const by = input.revokedBy && input.revokedBy !== 'system' ? ` by <@${input.revokedBy}>` : '';
+  const text = `The key "${input.name}" was revoked${by} before it was revealed, so it was never created. Run /apikey new to ask for another.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: *${escapeMrkdwn(input.name)}* was revoked${by} before it was revealed, so it was never created. Run \`/apikey new\` to ask for another.` } }] };
 }

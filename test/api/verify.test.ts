@@ -4,8 +4,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLastUsedRecorder, type LastUsedRecorder } from '../../api/lastUsed';
 import { createApiRoutes, type HealthCheck } from '../../api/routes';
+import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
+import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import type { VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
@@ -24,21 +25,23 @@ let database: TestDatabase;
 let db: Db;
 let server: http.Server;
 let baseUrl: string;
-let lastUsed: LastUsedRecorder;
+let usage: UsageRecorder;
+let lookup: KeyLookup;
 let lookups = 0;
 const healthChecks: HealthCheck[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb({ databaseUrl: database.url });
-  lastUsed = createLastUsedRecorder({ db, log, intervalMs: 60_000 });
+  usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
+  lookup = createKeyLookup({ databaseUrl: database.url, log });
   const verify: VerifyDeps = {
     // Counts lookups so tests can prove malformed keys never reach the database.
-    db: new Proxy(db, { get: (target, prop) => (prop === 'apiKey' ? (lookups++, target.apiKey) : Reflect.get(target, prop)) }),
+    findKey: (hash) => (lookups++, lookup.find(hash)),
     policy,
     keyHashSecret: SECRET,
     clock: () => new Date(),
-    onVerified: lastUsed.record,
+    usage,
   };
   const routes = createApiRoutes({ verify, verifyApiToken: TOKEN, healthChecks, log });
   server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
@@ -47,7 +50,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lastUsed.stop();
+  await usage.stop();
+  await lookup.close();
   await new Promise((resolve) => server.close(resolve));
   await db.$disconnect();
   await database.drop();
@@ -124,15 +128,71 @@ describe('POST /v1/keys/verify', () => {
     expect((await verify({ key: (await storeKey({ status: 'EXPIRED' })).key })).json).toMatchObject({ valid: false, code: 'EXPIRED' });
   });
 
+  it('answers each of many verifications arriving together with its own key', async () => {
+    const valid = await storeKey();
+    const revoked = await storeKey({ status: 'REVOKED' });
+    const unknown = mintKey({ prefix: 'ko', envTag: 'test' });
+    const keys = [valid.key, revoked.key, unknown, valid.key, revoked.key, unknown];
+    const answers = await Promise.all(keys.map((key) => verify({ key })));
+    expect(answers.map((a) => [a.json.code, a.json.keyId])).toEqual([
+      ['VALID', valid.id], ['REVOKED', revoked.id], ['NOT_FOUND', null],
+      ['VALID', valid.id], ['REVOKED', revoked.id], ['NOT_FOUND', null],
+    ]);
+  });
+
   it('records the last use of a verified key in a batch', async () => {
     const { key, id } = await storeKey();
     const before = Date.now();
     await verify({ key });
     expect((await db.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt).toBeNull();
-    await lastUsed.flush();
+    await usage.flush();
     const lastUsedAt = (await db.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt;
     expect(lastUsedAt?.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(lastUsedAt?.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+  });
+
+  it('counts requests per key and minute in batches, adding to what other processes wrote', async () => {
+    const { key, id } = await storeKey();
+    const revoked = await storeKey({ status: 'REVOKED' });
+    for (let i = 0; i < 5; i++) await verify({ key });
+    await verify({ key: revoked.key });
+    expect(await db.keyUsageMinute.count({ where: { keyId: id } })).toBe(0);
+    await usage.flush();
+    // Another API process counted 3 requests in the same minute.
+    const [row] = await db.keyUsageMinute.findMany({ where: { keyId: id } });
+    await db.$executeRaw`INSERT INTO key_usage_minutes (key_id, minute, requests) VALUES (${id}, ${row?.minute}, 3)
+      ON CONFLICT (key_id, minute) DO UPDATE SET requests = key_usage_minutes.requests + excluded.requests`;
+    await verify({ key });
+    await usage.flush();
+    const rows = await db.keyUsageMinute.findMany({ where: { keyId: id } });
+    expect(rows.reduce((sum, r) => sum + r.requests, 0)).toBe(9);
+    expect(rows.every((r) => r.minute.getUTCSeconds() === 0 && r.minute.getUTCMilliseconds() === 0)).toBe(true);
+    // A revoked key's attempts are counted (someone still uses it) but are not a "use".
+    expect((await db.keyUsageMinute.findMany({ where: { keyId: revoked.id } })).map((r) => r.requests)).toEqual([1]);
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: revoked.id } })).lastUsedAt).toBeNull();
+  });
+
+  it('keeps what it could not write and writes it with the next flush', async () => {
+    const { id } = await storeKey();
+    let down = true;
+    const flaky = new Proxy(db, {
+      get: (target, prop) => {
+        if (prop === '$executeRaw' && down) return () => Promise.reject(new Error('database down'));
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const recorder = createUsageRecorder({ db: flaky, log, intervalMs: 60_000 });
+    const usedAt = new Date();
+    recorder.record({ keyId: id, at: usedAt, valid: true });
+    recorder.record({ keyId: id, at: usedAt, valid: true });
+    await recorder.flush();
+    expect(await db.keyUsageMinute.count({ where: { keyId: id } })).toBe(0);
+    down = false;
+    recorder.record({ keyId: id, at: usedAt, valid: true });
+    await recorder.stop();
+    expect((await db.keyUsageMinute.findMany({ where: { keyId: id } })).map((r) => r.requests)).toEqual([3]);
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt?.getTime()).toBe(usedAt.getTime());
   });
 });
 

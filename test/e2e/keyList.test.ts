@@ -104,15 +104,21 @@ describe('/apikey list', () => {
     expect((await list('U0NOKEYS', 'list everything')).text).toContain('list @person');
   });
 
-  it.each([
-    ['Revoke', 'Revoking from a button is not available'],
-    ['Usage', 'Usage reports are not available'],
-  ])('answers a click on %s honestly while that feature is not built', async (button, answer) => {
-    const userId = `U0HONEST${button.toUpperCase()}`;
+  it('answers a click on Usage honestly while usage reports are not built', async () => {
+    const userId = 'U0HONESTUSAGE';
     await seed([{ ownerId: userId, name: 'Honest key' }]);
     const message = await list(userId);
-    await h.driver.clickButtonInMessage({ userId, message, actionText: button });
-    const reply = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes(answer)));
-    expect(reply).toBeDefined();
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Usage' });
+    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Usage reports are not available')));
+  });
+
+  it('opens the revocation confirmation from a row\'s Revoke button', async () => {
+    const userId = 'U0LISTREVOKE';
+    const [key] = await seed([{ ownerId: userId, name: 'Leaked key' }]);
+    const message = await list(userId);
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Revoke' });
+    const modal = await h.fake.waitFor(() => h.fake.openViewFor(userId));
+    expect(modal.callbackId).toBe('revoke_keys');
+    expect(JSON.stringify(modal.blocks)).toContain(key?.maskedKey);
   });
 });

@@ -64,7 +64,8 @@ describe('rotation', () => {
     expect(replacement).toMatchObject({ status: 'ACTIVE', name: old.name, environment: 'test', scopes: ['read'] });
     expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: old.id } })).revokedReason).toContain('rotation');
     const actions = (await h.db.auditEvent.findMany({ where: { targetId: old.id }, orderBy: { id: 'asc' } })).map((e) => e.action);
-    expect(actions).toEqual(['key.rotation_started', 'key.rotation_grace_started', 'key.rotation_owner_told', 'key.rotation_check_sent', 'key.revoked']);
+    expect(actions).toEqual(['key.rotation_started', 'key.rotation_grace_started', 'key.rotation_owner_told', 'key.rotation_check_sent', 'key.revoked', 'key.rotation_finished']);
+    expect(await h.db.auditEvent.findFirst({ where: { action: 'key.revoked', targetId: old.id } })).toMatchObject({ details: expect.objectContaining({ via: 'rotation' }) });
     // The plaintext of the new key went nowhere but the one reveal.
     expect(h.fake.responses.filter((r) => JSON.stringify(r.body).includes(fresh))).toHaveLength(1);
     expect(h.logs.join('\n')).not.toContain(fresh);

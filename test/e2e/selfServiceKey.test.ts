@@ -13,7 +13,7 @@ const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ displaySeconds: DISPLAY_SECONDS });
+  h = await startHarness({ displaySeconds: DISPLAY_SECONDS, usergroups: { S0PLATFORM: ['U0APPROVER'] } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -88,8 +88,10 @@ describe('/apikey new', () => {
     expect(JSON.stringify(masked.blocks)).toContain(stored.maskedKey as string);
     expect(masked.text).toContain('shown once');
 
-    const actions = (await h.db.auditEvent.findMany({ where: { OR: [{ targetId: keyId }, { targetId: stored.requestId as string }] }, orderBy: { id: 'asc' } })).map((e) => e.action);
-    expect(actions).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
+    // The display expiry is audited right after its Slack call: the masked message can come first.
+    const auditActions = async () => (await h.db.auditEvent.findMany({ where: { OR: [{ targetId: keyId }, { targetId: stored.requestId as string }] }, orderBy: { id: 'asc' } })).map((e) => e.action);
+    await eventually(async () => (await auditActions()).includes('key.display_expired'), { what: 'the display expiry to be audited' });
+    expect(await auditActions()).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
 
     // The plaintext is nowhere but in the one reveal response.
     const revealResponses = h.fake.responses.filter((r) => JSON.stringify(r.body).includes(key));
@@ -134,6 +136,8 @@ describe('/apikey new', () => {
     expect(answer.text).toContain('rotate');
     expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).keyHash).toBe(hashBefore);
     expect(revealed).toBeDefined();
+    // The reveal is audited right after its Slack call, so the refusal can come first.
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })) > 0, { what: 'the reveal to be audited' });
     expect(await h.db.auditEvent.count({ where: { action: 'key.revealed', targetId: keyId } })).toBe(1);
   });
 
@@ -166,7 +170,7 @@ describe('/apikey new', () => {
     expect(duplicate.json).toMatchObject({ response_action: 'errors', errors: { [NewKeyBlocks.name]: expect.stringContaining('already have a test key named') } });
   });
 
-  it('asks for a reason when the policy will need an approver, and creates nothing until approvals exist', async () => {
+  it('asks for a reason when the policy will need an approver, and creates nothing until someone approves', async () => {
     const userId = newUser();
     const view = await openModal(userId);
     // Switching the environment swaps in production's lifetimes (views.update).
@@ -179,10 +183,10 @@ describe('/apikey new', () => {
     expect(noReason.json).toMatchObject({ response_action: 'errors', errors: { [NewKeyBlocks.reason]: expect.stringContaining('needs approval') } });
     const withReason = await h.driver.submitView({ userId, view: updated, values: values({ [NewKeyBlocks.reason]: 'Launch' }, 'production', '90d') });
     expect(withReason.json ?? {}).toEqual({});
-    const notice = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('needs an approver')));
-    expect(notice.text).toContain('no key was created');
+    const notice = await h.fake.waitFor(() => h.fake.messages({ channelId: `D${userId.slice(1)}` }).find((m) => m.text.includes('needs approval')));
+    expect(JSON.stringify(notice.blocks)).toContain('Cancel request');
     expect(await h.db.apiKey.count({ where: { ownerId: userId } })).toBe(0);
-    await eventually(async () => (await h.db.keyRequest.findFirst({ where: { requesterId: userId } }))?.status === 'REJECTED', { what: 'the request to be rejected' });
+    expect(await h.db.keyRequest.findFirst({ where: { requesterId: userId } })).toMatchObject({ status: 'PENDING_APPROVAL', reason: 'Launch' });
   });
 
   it('enforces the per-user creation rate limit', async () => {

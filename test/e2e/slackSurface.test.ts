@@ -21,7 +21,7 @@ describe('the Slack endpoint', () => {
     const result = await h.driver.sendCommand({ userId: 'U0DEV', channelId: 'C0GENERAL', text: 'help' });
     expect(result.status).toBe(200);
     const text = JSON.stringify(result.json);
-    for (const sub of ['new', 'list', 'rotate <key>', 'revoke <key>', 'usage <key>', 'help']) expect(text).toContain(`/apikey ${sub}`);
+    for (const sub of ['new', 'list', 'rotate <key>', 'revoke <key>', 'usage <key>', 'approvals', 'help']) expect(text).toContain(`/apikey ${sub}`);
     expect(result.json).toMatchObject({ response_type: 'ephemeral' });
   });
 

@@ -8,9 +8,15 @@ import { execFileSync } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
+import { applyMigrations } from '../../db/migrate';
+import { mintKey, parseKey } from '../../domain/keyFormat';
+import { hashKey } from '../../domain/keyHash';
+import { newKeyId } from '../../domain/ids';
+import { maskKey } from '../../domain/keyMask';
+import { findEnvironment } from '../../domain/policy';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
-import { createLogger } from '../../runtime/log';
+import { createLogger, type LogLevel } from '../../runtime/log';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from './fakeSlack';
 import { createDevServerEnv, workflowBundle } from './temporal';
@@ -19,8 +25,16 @@ export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
 
+export interface SeededKey {
+  id: string;
+  /** The plaintext, for tests that play the key's user (or the person who found it leaked). */
+  key: string;
+  maskedKey: string;
+}
+
 export interface Harness {
   url: string;
+  databaseUrl: string;
   fake: FakeSlack;
   driver: SlackDriver;
   db: Db;
@@ -31,6 +45,11 @@ export interface Harness {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   verify(key: string): Promise<Record<string, unknown>>;
+  /**
+   * Stores an ACTIVE key as if it had been requested and revealed (no Slack, no workflow). `quiet`
+   * skips the api_keys trigger: no change notification is still on its way when the test starts.
+   */
+  seedKey(options: { ownerId: string; name?: string; environment?: string; scopes?: string[]; lastUsedAt?: Date | null; maskedKey?: string; quiet?: boolean }): Promise<SeededKey>;
   /** Everything stored in the database, as text (pg_dump). */
   dumpDatabase(): string;
   /** Every workflow history of the namespace, with payloads decoded to text. */
@@ -38,14 +57,29 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { displaySeconds?: number; policy?: (p: Policy) => Policy } = {}): Promise<Harness> {
-  const database: TestDatabase = await createTestDatabase();
+export interface HarnessOptions {
+  displaySeconds?: number;
+  /** Changes the shipped policy, e.g. to make test users the approvers. */
+  policy?: (p: Policy) => Policy;
+  /** Slack user groups (approver groups), in place before keyops first reads them. */
+  usergroups?: Record<string, string[]>;
+  /**
+   * A database migrated here rather than copied from jest's template: for benches and scripts
+   * that run outside jest (no globalSetup).
+   */
+  freshDatabase?: boolean;
+  logLevel?: LogLevel;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database: TestDatabase = await createTestDatabase(options.freshDatabase ? { fromTemplate: false } : {});
+  if (options.freshDatabase) await applyMigrations({ databaseUrl: database.url });
   const temporal = await createDevServerEnv();
-  const fake = await startFakeSlack();
+  const fake = await startFakeSlack({ usergroups: options.usergroups ?? {} });
   const logs: string[] = [];
   // KEYOPS_TEST_LOGS=1 echoes keyops's logs while debugging a test.
   const echo = process.env.KEYOPS_TEST_LOGS === '1';
-  const log = createLogger({ name: 'keyops', level: 'debug', sink: (line) => (logs.push(line), echo && process.stderr.write(line + '\n')) });
+  const log = createLogger({ name: 'keyops', level: options.logLevel ?? 'debug', sink: (line) => (logs.push(line), echo && process.stderr.write(line + '\n')) });
   const basePolicy = loadPolicy(undefined).policy;
   const policy = options.policy ? options.policy(basePolicy) : basePolicy;
   const bundle = await workflowBundle();
@@ -78,6 +112,7 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
 
   return {
     url,
+    databaseUrl: database.url,
     fake,
     driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET }),
     db,
@@ -93,6 +128,26 @@ export async function startHarness(options: { displaySeconds?: number; policy?: 
     async verify(key) {
       const res = await fetch(`${url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
       return (await res.json()) as Record<string, unknown>;
+    },
+    async seedKey(o) {
+      const environment = o.environment ?? 'test';
+      const tag = findEnvironment(policy, environment)?.tag as string;
+      const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
+      const parsed = parseKey(key);
+      if (!parsed.ok) throw new Error('minted key failed its own parse');
+      const id = newKeyId();
+      const maskedKey = o.maskedKey ?? maskKey(parsed.key);
+      const now = Date.now();
+      const create = db.apiKey.create({
+        data: {
+          id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
+          keyHash: hashKey({ key, secret: KEY_HASH_SECRET }), maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
+          expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
+        },
+      });
+      if (o.quiet) await db.$transaction([db.$executeRaw`SET LOCAL session_replication_role = replica`, create]);
+      else await create;
+      return { id, key, maskedKey };
     },
     dumpDatabase: () => execFileSync('pg_dump', ['--data-only', '--inserts', database.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
     async dumpHistories() {

@@ -6,7 +6,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import { keyRequestWorkflow, phaseQuery, revealUpdate, type KeyRequestInput, type RevealResult } from '../../workflows/keyRequest';
+import { keyRequestWorkflow, keyRevokedSignal, phaseQuery, revealUpdate, type KeyRequestInput, type RevealResult } from '../../workflows/keyRequest';
+import { revocationWorkflow } from '../../workflows/revocation';
 import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -28,12 +29,13 @@ function mockActivities(calls: Calls, overrides: Partial<Record<keyof Activities
   return {
     recordKeyRequest: record('recordKeyRequest'),
     createPendingKey: record('createPendingKey'),
-    rejectKeyRequest: record('rejectKeyRequest'),
     offerReveal: record('offerReveal'),
     revealKey: record('revealKey', { outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' } satisfies RevealResult),
     maskRevealedKey: record('maskRevealedKey'),
     closeRevealWindow: record('closeRevealWindow'),
     startKeyLifecycle: record('startKeyLifecycle'),
+    listRevocationFollowUps: record('listRevocationFollowUps', { ownerIds: [], offerWorkflowIds: [] }),
+    notifyOwnerOfRevocation: record('notifyOwnerOfRevocation'),
   } as unknown as Activities;
 }
 
@@ -96,7 +98,7 @@ describe('keyRequestWorkflow', () => {
       const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0STRANGER', responseUrl: 'https://hooks.example/r/x' }] }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(((failure as WorkflowUpdateFailedError).cause as Error).message).toBe('NOT_OWNER');
-      await handle.terminate('test done');
+      expect(await handle.result()).toBe('window_closed');
     });
     expect(calls.map((c) => c.name)).not.toContain('revealKey');
   });
@@ -129,12 +131,74 @@ describe('keyRequestWorkflow', () => {
     expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toMatchObject({ responseUrl: 'https://hooks.example/r/b' });
   });
 
-  it('creates nothing when the request needs approval', async () => {
+  it('takes a click that arrives while the offer is still being posted', async () => {
     const calls: Calls = [];
-    const phase = await withWorker(mockActivities(calls), async () =>
-      env.client.workflow.execute(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-approval-${counter}`, args: [input({ needsApproval: true, environment: 'production' })] }),
-    );
-    expect(phase).toBe('rejected');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'rejectKeyRequest']);
+    let release: () => void = () => undefined;
+    const posting = new Promise<void>((resolve) => (release = resolve));
+    const phase = await withWorker(mockActivities(calls, { offerReveal: () => posting }), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-early-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      // Slack already shows the button; the activity has not reported back yet.
+      setTimeout(release, 300);
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/early' }] })).toEqual({ accepted: true });
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+  });
+
+  it('ends an open offer when the key is revoked, without minting or closing anything', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-revoked-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      await handle.signal(keyRevokedSignal);
+      return handle.result();
+    });
+    expect(phase).toBe('revoked');
+    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal']);
+  });
+
+  it('ends as revoked when the revocation wins the race with a click', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls, { revealKey: async () => ({ outcome: 'REVOKED' }) satisfies RevealResult }), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-race-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/race' }] })).toEqual({ accepted: true });
+      return handle.result();
+    });
+    expect(phase).toBe('revoked');
+    expect(calls.map((c) => c.name)).not.toContain('closeRevealWindow');
+  });
+
+  it('still hides a revealed key on time when it is revoked while on screen', async () => {
+    const calls: Calls = [];
+    const phase = await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-shown-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/shown' }] });
+      await handle.signal(keyRevokedSignal);
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+    expect(calls.map((c) => c.name)).toContain('maskRevealedKey');
+  });
+});
+
+describe('revocationWorkflow', () => {
+  it('ends the open offers it is given and notifies every owner once', async () => {
+    const calls: Calls = [];
+    const offerId = `wf-offer-${++counter}`;
+    const activities = mockActivities(calls, {
+      listRevocationFollowUps: async () => ({ ownerIds: ['U0A', 'U0B'], offerWorkflowIds: [offerId, 'wf-long-gone'] }),
+    });
+    const [phase, result] = await withWorker(activities, async () => {
+      const offer = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: offerId, args: [input()] });
+      await waitForPhase(offer, 'offered');
+      const followUps = await env.client.workflow.execute(revocationWorkflow, { taskQueue: 'test', workflowId: `revoke-rv_${counter}`, args: [{ revocationId: `rv_${counter}`, actorId: 'U0PAGER' }] });
+      return [await offer.result(), followUps] as const;
+    });
+    expect(phase).toBe('revoked');
+    expect(result).toEqual({ ownersNotified: 2, offersEnded: 1 });
+    expect(calls.filter((c) => c.name === 'notifyOwnerOfRevocation').map((c) => (c.args as { ownerId: string }).ownerId).sort()).toEqual(['U0A', 'U0B']);
   });
 });

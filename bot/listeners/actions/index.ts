@@ -1,5 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
+import { registerApproveRequest } from './approveRequest';
+import { registerCancelRequest } from './cancelRequest';
+import { registerDenyRequest } from './denyRequest';
 import { registerExtendKey } from './extendKey';
 import { registerKeepKey } from './keepKey';
 import { registerKeyListPage } from './keyListPage';
@@ -8,10 +11,15 @@ import { registerNotYetAvailable } from './notYetAvailable';
 import { registerRotateKey } from './rotateKey';
 import { registerRotationChoices } from './rotationChoice';
 import { registerRevealKey } from './revealKey';
+import { registerRevokeKey } from './revokeKey';
 
 export function registerActions(app: App, deps: BotDeps): void {
   registerRevealKey(app, deps);
+  registerRevokeKey(app, deps);
   registerNewKeyEnvironment(app, deps);
+  registerApproveRequest(app, deps);
+  registerDenyRequest(app, deps);
+  registerCancelRequest(app, deps);
   registerKeyListPage(app, deps);
   registerExtendKey(app, deps);
   registerKeepKey(app, deps);

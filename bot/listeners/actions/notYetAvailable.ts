@@ -1,7 +1,7 @@
 /**
  * Buttons keyops shows because the contract names them, whose work belongs to a feature not in
- * this version yet (Revoke: revocation from chat; Usage: usage analytics). A click says so
- * honestly instead of doing nothing. Remove an entry when its real listener is registered.
+ * this version yet (Usage: usage analytics). A click says so honestly instead of doing nothing.
+ * Remove an entry when its real listener is registered.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
@@ -11,7 +11,6 @@ import { answerClick } from './answerClick';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 const NOT_YET: Array<{ pattern: RegExp; title: string; text: string }> = [
-  { pattern: keyActionPattern('revokeKey'), title: 'Revoke', text: 'Revoking from a button is not available in this version of keyops yet, so nothing was revoked. If a key leaked, ask an admin now.' },
   { pattern: keyActionPattern('keyUsage'), title: 'Usage', text: 'Usage reports are not available in this version of keyops yet. The key list shows when each key was last used.' },
 ];
 

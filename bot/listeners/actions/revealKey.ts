@@ -20,6 +20,7 @@ const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
   IN_PROGRESS: 'The key is being revealed right now.',
   ALREADY_REVEALED: 'This key was already shown once and cannot be shown again. If you lost it, rotate it with `/apikey rotate <key>`.',
   WINDOW_CLOSED: 'The reveal window for this key has closed, so nothing was created. Run `/apikey new` to ask again.',
+  REVOKED: 'This key was revoked before it was revealed, so it was never created. Run `/apikey new` to ask for another.',
   GONE: 'This key no longer exists.',
 };
 
@@ -29,18 +30,21 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     const userId = body.user.id;
     const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);
     const key = keyId.success
-      ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true, status: true, revealedAt: true, request: { select: { workflowId: true } } } })
+      ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true, status: true, revealedAt: true, revocationId: true, request: { select: { workflowId: true } } } })
       : null;
 
     const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
+      // Recorded before the answer: what the clicker sees is already in the audit log.
       await recordAudit(deps.db, { actorId: userId, action: 'key.reveal_refused', targetType: 'key', targetId: key?.id ?? String(action.value).slice(0, 64), source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}`, details: { why: code } });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
       deps.log.info('reveal refused', { keyId: key?.id, userId, why: code });
     };
 
     if (!key || !key.request) return refuse('GONE');
     if (key.ownerId !== userId) return refuse('NOT_OWNER');
     if (key.revealedAt) return refuse('ALREADY_REVEALED');
+    // A key the system closed has no revocation id; one a person revoked has.
+    if (key.status === 'REVOKED' && key.revocationId) return refuse('REVOKED');
     if (key.status !== 'PENDING_REVEAL') return refuse('WINDOW_CLOSED');
 
     const started = Date.now();

@@ -43,6 +43,20 @@ describe('roles', () => {
     expect(await roles.expand(['U0ADMIN', 'S0ONCALL'])).toEqual(['U0ADMIN']);
   });
 
+  it('names the groups it could not read, and asks Slack again next time', async () => {
+    const calls: string[] = [];
+    let failing = true;
+    const roles = createRoleResolver({
+      policy,
+      directory: { membersOf: async (id) => (calls.push(id), failing ? Promise.reject(new Error('ratelimited')) : ['U0SEC']) },
+      log,
+    });
+    expect(await roles.resolve(['U0ADMIN', 'S0SEC'])).toEqual({ users: ['U0ADMIN'], unreadable: ['S0SEC'] });
+    failing = false;
+    expect(await roles.resolve(['U0ADMIN', 'S0SEC'])).toEqual({ users: ['U0ADMIN', 'U0SEC'], unreadable: [] });
+    expect(calls).toEqual(['S0SEC', 'S0SEC']);
+  });
+
   it('expands users and groups without duplicates', async () => {
     const roles = createRoleResolver({ policy, directory: directory({ S0A: ['U1', 'U2'], S0B: ['U2', 'U3'] }), log });
     expect((await roles.expand(['U1', 'S0A', 'S0B'])).sort()).toEqual(['U1', 'U2', 'U3']);

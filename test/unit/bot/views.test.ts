@@ -8,7 +8,7 @@ import { maskKey } from '../../../domain/keyMask';
 import { NewKeyBlocks } from '../../../bot/ids';
 import { buildHelp } from '../../../bot/views/help';
 import { buildNewKeyModal, lifetimeBlockId } from '../../../bot/views/newKeyModal';
-import { buildMaskedAfterReveal, buildRequestNeedsApproval, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed } from '../../../bot/views/revealMessages';
+import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed } from '../../../bot/views/revealMessages';
 import { validateMessage, validateView } from '../../support/fakeSlack';
 
 const { policy } = loadPolicy(undefined);
@@ -56,7 +56,6 @@ describe('reveal messages', () => {
       buildMaskedAfterReveal({ ...summary, maskedKey, expiresAt }),
       buildRevealWindowClosed(summary),
       buildRevealNotDelivered(summary),
-      buildRequestNeedsApproval(summary),
       buildHelp(),
     ];
     for (const message of messages) expect(validateMessage(asObj(message))).toBeNull();

@@ -196,6 +196,22 @@ describe('a bad policy file names the file, the line, the field and the reason',
     expect(policyError(text)).toContain(`${FILE}:${lineOf(text, 'defaultGrace: 2h')}: rotation.defaultGrace: defaultGrace must be one of graceOptions`);
   });
 
+  it('an approval section nobody could act on is rejected, on the field at fault', () => {
+    const noApprovers = replaceLine(exampleText, 'approvers: [S0PLATFORM]', 'approvers: []');
+    expect(policyError(noApprovers)).toContain(`${FILE}:${lineOf(noApprovers, 'approvers: []')}: approval.approvers: some keys need approval`);
+    const noSecurity = replaceLine(exampleText, 'sensitiveApprovers:', 'sensitiveApprovers: []');
+    expect(policyError(noSecurity)).toContain(`${FILE}:${lineOf(noSecurity, 'sensitiveApprovers:')}: approval.sensitiveApprovers: sensitive scopes (billing:read) must also be approved`);
+  });
+
+  it('a manager of themselves and an escalation after the timeout are rejected', () => {
+    const selfManaged = replaceLine(exampleText, 'managers: {}', 'managers: { U0ANA: U0ANA }');
+    expect(policyError(selfManaged)).toContain('approval.managers.U0ANA: nobody approves their own requests');
+    const late = replaceLine(exampleText, 'escalateAfter: 24h', 'escalateAfter: 72h');
+    expect(policyError(late)).toContain(`${FILE}:${lineOf(late, 'escalateAfter: 72h')}: approval.escalateAfter: must be shorter than timeout`);
+    // Without an escalation group there is nothing to be late for.
+    expect(() => parsePolicy({ text: replaceLine(late, 'escalateTo:', 'escalateTo: []'), file: FILE })).not.toThrow();
+  });
+
   it('an empty file is rejected naming the file', () => {
     expect(policyError('')).toContain(`${FILE}: (top level):`);
   });
