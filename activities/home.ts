@@ -6,7 +6,6 @@
 import { loadAppHomeView } from '../bot/keys/appHomeView';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
-import type { RoleResolver } from '../bot/access/roles';
 import type { Logger } from '../runtime/log';
 import type { SlackGateway } from './slackGateway';
 
@@ -17,7 +16,6 @@ export interface HomeRefresher {
 export interface HomeDeps {
   db: Db;
   policy: Policy;
-  roles: RoleResolver;
   clock: () => Date;
   log: Logger;
   slack: Pick<SlackGateway, 'publishHome'>;

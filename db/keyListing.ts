@@ -38,10 +38,10 @@ export interface HomeData {
 }
 
 /**
- * Everything App Home shows one person. `canApprove` comes from the policy's approvers; requests
- * waiting for approval list the ones this person may decide.
+ * Everything App Home shows one person. The approvals waiting for them are the requests that list
+ * them as an approver (groups expanded when the request was asked) and that they have not decided.
  */
-export async function loadHomeData(db: Db, options: { userId: string; canApprove: boolean; keyLimit: number; now: Date; expiringSoonSeconds: number }): Promise<HomeData> {
+export async function loadHomeData(db: Db, options: { userId: string; keyLimit: number; now: Date; expiringSoonSeconds: number }): Promise<HomeData> {
   const soon = new Date(options.now.getTime() + options.expiringSoonSeconds * 1000);
   const [keys, totalKeys, grouped, expiringSoon, pendingRequests, approvals] = await Promise.all([
     db.apiKey.findMany({ where: { ownerId: options.userId, status: { in: ['PENDING_REVEAL', 'ACTIVE'] } }, select: KEY_ROW_SELECT, orderBy: LIST_ORDER, take: options.keyLimit }),
@@ -54,14 +54,12 @@ export async function loadHomeData(db: Db, options: { userId: string; canApprove
       orderBy: { createdAt: 'desc' },
       take: 10,
     }),
-    options.canApprove
-      ? db.keyRequest.findMany({
-          where: { status: 'PENDING_APPROVAL', requesterId: { not: options.userId } },
-          select: { id: true, name: true, environment: true, requesterId: true, createdAt: true },
-          orderBy: { createdAt: 'asc' },
-          take: 10,
-        })
-      : Promise.resolve([]),
+    db.keyRequest.findMany({
+      where: { status: 'PENDING_APPROVAL', approverIds: { has: options.userId }, requesterId: { not: options.userId }, decisions: { none: { approverId: options.userId } } },
+      select: { id: true, name: true, environment: true, requesterId: true, createdAt: true },
+      orderBy: { createdAt: 'asc' },
+      take: 10,
+    }),
   ]);
   const count = (status: 'ACTIVE' | 'PENDING_REVEAL'): number => grouped.find((g) => g.status === status)?._count._all ?? 0;
   return { keys, totalKeys, counts: { active: count('ACTIVE'), expiringSoon, pending: count('PENDING_REVEAL') }, pendingRequests, approvals };

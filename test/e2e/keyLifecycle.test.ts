@@ -8,6 +8,7 @@ import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import { createKeyLifecycles } from '../../temporal/keyLifecycles';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../../workflows/keyLifecycle';
+import { askForKey } from '../support/approvalJourney';
 import { eventually } from '../support/eventually';
 import type { FakeMessage, FakeView } from '../support/fakeSlack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
@@ -16,7 +17,7 @@ import { seedKeys } from '../support/seedKeys';
 let h: Harness;
 beforeAll(async () => {
   // Never-used keys are asked about after 3 seconds here, not 14 days.
-  h = await startHarness({ displaySeconds: 3, policy: (p) => ({ ...p, notices: { ...p.notices, neverUsedAfter: 3 } }) });
+  h = await startHarness({ displaySeconds: 3, policy: (p) => ({ ...p, notices: { ...p.notices, neverUsedAfter: 3 } }), usergroups: { S0PLATFORM: ['U0APPROVER'] } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -156,6 +157,18 @@ describe('App Home', () => {
       const home = h.fake.homeViewFor(userId);
       return home && JSON.stringify(home.blocks).includes('*active*') ? home : undefined;
     });
+  });
+
+  it('shows an approver the requests waiting for them, and the requester theirs, as they arrive', async () => {
+    await h.driver.sendEvent({ event: { type: 'app_home_opened', user: 'U0APPROVER', channel: 'D0APPROVER', tab: 'home' } });
+    const approverHome = await h.fake.waitFor(() => h.fake.homeViewFor('U0APPROVER'));
+    expect(JSON.stringify(approverHome.blocks)).not.toContain('Approvals waiting for you');
+    await askForKey(h, { userId: 'U0ASKER', name: 'Ledger export', environment: 'production' });
+    // Neither opens the tab again: the request refreshed both.
+    await h.fake.waitFor(() => JSON.stringify(h.fake.homeViewFor('U0APPROVER')?.blocks).includes('Approvals waiting for you'));
+    expect(JSON.stringify(h.fake.homeViewFor('U0APPROVER')?.blocks)).toContain('Ledger export');
+    await h.fake.waitFor(() => JSON.stringify(h.fake.homeViewFor('U0ASKER')?.blocks).includes('Ledger export'));
+    expect(JSON.stringify(h.fake.homeViewFor('U0ASKER')?.blocks)).toContain('Your requests waiting for approval');
   });
 
   it('shows only the Home tab (the Messages tab publishes nothing)', async () => {

@@ -6,6 +6,7 @@
  */
 import { RotateBlocks } from '../../bot/ids';
 import { createKeyLifecycles } from '../../temporal/keyLifecycles';
+import { approverMessage, revealOffer } from '../support/approvalJourney';
 import { eventually } from '../support/eventually';
 import type { FakeMessage } from '../support/fakeSlack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
@@ -13,7 +14,7 @@ import { seedKeys, type SeededKey } from '../support/seedKeys';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ displaySeconds: 2, policy: (p) => ({ ...p, rotation: { graceOptions: [8, 3600], defaultGrace: 3600 } }) });
+  h = await startHarness({ displaySeconds: 2, policy: (p) => ({ ...p, rotation: { graceOptions: [8, 3600], defaultGrace: 3600 } }), usergroups: { S0PLATFORM: ['U0ROTAPPROVER'] } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -108,15 +109,26 @@ describe('rotation', () => {
     expect(h.fake.openViewFor('U0ROTOTHER')).toBeUndefined();
   });
 
-  it('gives a key that needs an approver no new key without one, and leaves the old key working', async () => {
+  it('follows the approval policy: a production key\'s new key waits for an approver, then rotates as usual', async () => {
     const userId = 'U0ROTPROD';
     const old = await activeKey(userId, { environment: 'production' });
     await h.driver.sendCommand({ userId, channelId: 'C0GENERAL', text: `rotate ${old.id}` });
     const modal = await h.fake.waitFor(() => h.fake.openViewFor(userId));
     expect(JSON.stringify(modal.blocks)).toContain('needs an approver');
     await h.driver.submitView({ userId, view: modal, values: { [RotateBlocks.grace]: '1h' } });
-    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('approver')) ?? h.fake.messages().find((m) => m.text.includes('approver')), { timeoutMs: 20_000 });
-    expect(await h.db.apiKey.count({ where: { rotatedFromId: old.id, status: 'ACTIVE' } })).toBe(0);
+    const request = await eventually(() => h.db.keyRequest.findFirst({ where: { requesterId: userId, status: 'PENDING_APPROVAL' } }), { what: 'the approval request', timeoutMs: 15_000 });
+    // Nothing new is usable before an approver says yes; the old key keeps working.
+    expect(await h.db.apiKey.count({ where: { rotatedFromId: old.id } })).toBe(0);
     expect(await h.verify(old.key)).toMatchObject({ valid: true, code: 'VALID' });
+
+    const ask = await approverMessage(h, 'U0ROTAPPROVER', request.id);
+    expect(ask.text).toContain(old.name);
+    await h.driver.clickButtonInMessage({ userId: 'U0ROTAPPROVER', message: ask, actionText: 'Approve' });
+    const offer = await revealOffer(h, userId);
+    await h.driver.clickButtonInMessage({ userId, message: offer, actionText: 'Reveal key' });
+    await dm(userId, 'the new key is live');
+    const replacement = await h.db.apiKey.findFirstOrThrow({ where: { rotatedFromId: old.id } });
+    expect(replacement).toMatchObject({ status: 'ACTIVE', environment: 'production' });
+    expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: old.id } })).graceEndsAt).not.toBeNull();
   });
 });
