@@ -150,9 +150,10 @@ describe('keyLifecycleWorkflow', () => {
       const state = await handle.query(lifecycleQuery);
       (store.keys.get(keyId) as { status: string }).status = 'REVOKED';
       await handle.signal(keyChangedSignal);
-      // Waiting for the result lets the test server skip ahead: without the signal it would reach
-      // the next timer (the 14-day notice, on day 76) before the workflow saw the revocation.
-      return { end: await handle.result(), before: state, endedAt: await env.currentTimeMs() };
+      // Waiting for the result lets the test server skip ahead: without the signal the workflow
+      // would close at its next timer (the 14-day notice, on day 76), having seen the revocation then.
+      const result = await handle.result();
+      return { end: result, before: state, endedAt: (await handle.describe()).closeTime?.getTime() ?? NaN };
     });
     expect(before.facts?.status).toBe('ACTIVE');
     expect(before.next?.kind).toBe('expiry_notice');

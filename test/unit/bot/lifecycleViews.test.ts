@@ -165,7 +165,10 @@ describe('rotation messages', () => {
     const text = JSON.stringify(check.blocks);
     expect(text).toContain('(in the last hour)');
     expect(text).toContain('never used');
-    expect(text.match(/"text":"(Revoke old now|Extend grace|Cancel rotation)"/g)).toHaveLength(3);
+    const actions = check.blocks.find((b) => b.type === 'actions') as { elements: Array<{ text: { text: string }; confirm?: unknown }> };
+    expect(actions.elements.map((e) => e.text.text)).toEqual(['Revoke old now', 'Extend grace', 'Cancel rotation']);
+    // The two that cannot be undone ask first.
+    expect(actions.elements.map((e) => e.confirm !== undefined)).toEqual([true, false, true]);
     expect(text).toContain(JSON.stringify(JSON.stringify({ keyId: pair.old.keyId, newKeyId: pair.new.keyId })).slice(1, -1));
   });
 });
