@@ -21,11 +21,13 @@ export const KEY_ROW_SELECT = {
 const LIST_ORDER: Prisma.ApiKeyOrderByWithRelationInput[] = [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }];
 
 export async function listKeysPage(db: Db, options: { ownerId: string; page: number; pageSize: number }) {
-  const [total, rows] = await Promise.all([
+  const [total, rows, waiting] = await Promise.all([
     db.apiKey.count({ where: { ownerId: options.ownerId } }),
     db.apiKey.findMany({ where: { ownerId: options.ownerId }, select: KEY_ROW_SELECT, orderBy: LIST_ORDER, skip: options.page * options.pageSize, take: options.pageSize }),
+    // Requests still waiting for an approver have no key yet, but they are the owner's "pending" too.
+    db.keyRequest.findMany({ where: { requesterId: options.ownerId, status: 'PENDING_APPROVAL' }, select: { id: true, name: true, environment: true, createdAt: true }, orderBy: { createdAt: 'desc' }, take: 10 }),
   ]);
-  return { total, rows };
+  return { total, rows, waiting };
 }
 
 export interface HomeData {

@@ -8,6 +8,7 @@ export async function loadKeyListMessage(deps: Pick<BotDeps, 'db' | 'policy' | '
   const first = await listKeysPage(deps.db, { ownerId: options.ownerId, page: options.page, pageSize: KEYS_PER_PAGE });
   // A page past the end (keys were revoked and purged meanwhile): show the last one instead.
   const last = pageCount(first.total) - 1;
-  const { total, rows } = options.page > last ? await listKeysPage(deps.db, { ownerId: options.ownerId, page: last, pageSize: KEYS_PER_PAGE }) : first;
-  return buildKeyList({ ownerId: options.ownerId, viewerId: options.viewerId, rows, total, page: Math.min(options.page, last), now: deps.clock(), expiringSoonSeconds: deps.policy.notices.expiringSoon });
+  const { total, rows, waiting } = options.page > last ? await listKeysPage(deps.db, { ownerId: options.ownerId, page: last, pageSize: KEYS_PER_PAGE }) : first;
+  const page = Math.min(options.page, last);
+  return buildKeyList({ ownerId: options.ownerId, viewerId: options.viewerId, rows, total, page, waiting: page === 0 ? waiting : [], now: deps.clock(), expiringSoonSeconds: deps.policy.notices.expiringSoon });
 }

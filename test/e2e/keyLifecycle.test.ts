@@ -169,6 +169,9 @@ describe('App Home', () => {
     expect(JSON.stringify(h.fake.homeViewFor('U0APPROVER')?.blocks)).toContain('Ledger export');
     await h.fake.waitFor(() => JSON.stringify(h.fake.homeViewFor('U0ASKER')?.blocks).includes('Ledger export'));
     expect(JSON.stringify(h.fake.homeViewFor('U0ASKER')?.blocks)).toContain('Your requests waiting for approval');
+    // Their list shows it as pending too, though no key exists yet.
+    const listed = await list('U0ASKER');
+    expect(JSON.stringify(listed.blocks)).toMatch(/Ledger export\*? \(production\), waiting for an approver/);
   });
 
   it('shows only the Home tab (the Messages tab publishes nothing)', async () => {

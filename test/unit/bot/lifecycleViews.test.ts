@@ -44,10 +44,13 @@ const buttons = (blocks: unknown[]): string[][] =>
 
 describe('key list', () => {
   it('fits a full page of the largest keys within one message', () => {
-    const list = buildKeyList({ ...context, ownerId: 'U1', viewerId: 'U1', rows: Array.from({ length: KEYS_PER_PAGE }, (_, i) => row(i)), page: 1, total: 500 });
+    const waiting = Array.from({ length: 10 }, () => ({ name: 'w'.repeat(64), environment: 'production', createdAt: now }));
+    const list = buildKeyList({ ...context, ownerId: 'U1', viewerId: 'U1', rows: Array.from({ length: KEYS_PER_PAGE }, (_, i) => row(i)), page: 1, total: 500, waiting });
     expect(validateMessage(asObj(list))).toBeNull();
     expect(list.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(list.blocks)).toContain('Page 2 of 34');
+    expect(JSON.stringify(list.blocks)).toContain('waiting for an approver');
+    expect(JSON.stringify(list.blocks)).toContain('and 5 more');
     expect(JSON.stringify(list.blocks)).not.toContain('<nnn');
   });
 
