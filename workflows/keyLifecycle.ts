@@ -11,7 +11,7 @@
  * update handlers stay short); the loop below does the work. The history stays small: once it
  * grows past a threshold, the workflow continues as new at a quiet moment.
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   carryNoticePlan,
   freshNoticePlan,
@@ -23,65 +23,23 @@ import {
   type NoticeSchedule,
 } from '../domain/lifecyclePlan';
 import { background, interactive } from './lifecycleActivities';
-import { createRotation, type RotateArgs, type RotationChoiceArgs, type RotationView } from './keyRotation';
-import type { ReplyTo } from './replyTo';
+import { createRotation, type RotateArgs, type RotationChoiceArgs } from './keyRotation';
+import {
+  extendUpdate,
+  keepUpdate,
+  keyChangedSignal,
+  lifecycleQuery,
+  rotateUpdate,
+  rotationChoiceUpdate,
+  type ExtendArgs,
+  type KeepArgs,
+  type KeyLifecycleInput,
+  type LifecycleEnd,
+  type LifecycleRefusal,
+  type WakeKind,
+} from './keyLifecycleUpdates';
 
-export type { RotateArgs, RotationChoice, RotationChoiceArgs, RotationView } from './keyRotation';
-
-export function keyLifecycleWorkflowId(keyId: string): string {
-  return `key-lifecycle-${keyId}`;
-}
-
-export interface KeyLifecycleInput {
-  keyId: string;
-  /**
-   * The key as the starter read it (start-up reconciliation reads whole pages): saves the first
-   * read. Only a head start: every timer's activity reads the store again.
-   */
-  snapshot?: { facts: LifecycleFacts; schedule: NoticeSchedule };
-  /** Which expiry notices went out, carried across continue-as-new. */
-  noticePlan?: ExpiryNoticePlan;
-  /** History length after which the workflow continues as new (tests lower it). */
-  maxHistoryEvents?: number;
-}
-
-export type { ReplyTo } from './replyTo';
-
-export interface ExtendArgs {
-  /** From the Slack view that asked: a resubmit is the same extension. */
-  extensionId: string;
-  actorId: string;
-  lifetimeSeconds: number;
-  replyTo: ReplyTo;
-}
-
-export interface KeepArgs {
-  keepId: string;
-  actorId: string;
-  replyTo: ReplyTo;
-}
-
-export type LifecycleEnd = 'expired' | 'revoked' | 'gone';
-export type WakeKind = 'expiry' | 'expiry_notice' | 'usage_check' | 'rotation_check' | 'rotation_end';
-
-export interface LifecycleState {
-  facts: LifecycleFacts | null;
-  next: { kind: WakeKind; atMs: number } | null;
-  rotation: RotationView | null;
-  sentExpiryNotices: number[];
-}
-
-/** Reasons an update is refused; the bot turns them into words. */
-export const LIFECYCLE_REFUSALS = ['KEY_NOT_ACTIVE', 'ROTATION_IN_PROGRESS', 'NO_ROTATION'] as const;
-export type LifecycleRefusal = (typeof LIFECYCLE_REFUSALS)[number];
-
-export const extendUpdate = defineUpdate<{ accepted: true }, [ExtendArgs]>('extend');
-export const keepUpdate = defineUpdate<{ accepted: true }, [KeepArgs]>('keep');
-export const rotateUpdate = defineUpdate<{ accepted: true }, [RotateArgs]>('rotate');
-export const rotationChoiceUpdate = defineUpdate<{ accepted: true }, [RotationChoiceArgs]>('rotationChoice');
-/** The key changed in the store (revoked, edited by hand): re-read it now rather than at the next timer. */
-export const keyChangedSignal = defineSignal('keyChanged');
-export const lifecycleQuery = defineQuery<LifecycleState>('lifecycle');
+export * from './keyLifecycleUpdates';
 
 type Command = { kind: 'extend'; args: ExtendArgs } | { kind: 'keep'; args: KeepArgs } | { kind: 'rotate'; args: RotateArgs } | { kind: 'choice'; args: RotationChoiceArgs };
 
