@@ -88,8 +88,8 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       const now = deps.clock();
       const plan = planExtension({ policy: deps.policy, key, lifetimeSeconds: options.lifetimeSeconds, now });
       if (!plan.ok) {
-        await messenger.reply({ userId: options.actorId, replyTo: options.replyTo, message: buildExtensionRefused({ ...noticeKey(key), refusal: plan.refusal }) });
         await recordAudit(deps.db, { actorId: options.actorId, action: 'key.extend_refused', targetType: 'key', targetId: key.id, source: source(key.id), details: { refusal: plan.refusal, lifetimeSeconds: options.lifetimeSeconds }, dedupeKey: `extend_refused:${options.extensionId}` });
+        await messenger.reply({ userId: options.actorId, replyTo: options.replyTo, message: buildExtensionRefused({ ...noticeKey(key), refusal: plan.refusal }) });
         return toLifecycleFacts(key);
       }
       await deps.db.$transaction(async (tx) => {

@@ -27,8 +27,8 @@ export function registerExtendKey(app: App, deps: BotDeps): void {
       ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true, name: true, maskedKey: true, environment: true, scopes: true, status: true, expiresAt: true } })
       : null;
     const refuse = async (why: string, text: string): Promise<void> => {
-      await answerClick({ body, respond, client, title: 'Extend', text });
       if (key) await recordAudit(deps.db, { actorId: userId, action: 'key.extend_refused', targetType: 'key', targetId: key.id, source: `slack:${body.team?.id ?? 'unknown'}`, details: { why } });
+      await answerClick({ body, respond, client, title: 'Extend', text });
     };
     if (!key) return refuse('GONE', 'This key no longer exists.');
     if (!(await canManageKey(deps, userId, key))) return refuse('NOT_OWNER', 'Only the owner of this key (or an admin) can extend it.');

@@ -29,8 +29,9 @@ export const listSubcommand: Subcommand = {
     }
     if (ownerId !== viewerId) {
       if (!(await isAdmin(deps, viewerId))) {
-        await respond({ response_type: 'ephemeral', text: `Only admins can list another person's keys. \`${COMMAND} list\` shows yours.` });
+        // Recorded before the answer: whoever reads the answer can find the record.
         await recordAudit(deps.db, { actorId: viewerId, action: 'keys.list_refused', targetType: 'user', targetId: ownerId, source, details: { why: 'not an admin' } });
+        await respond({ response_type: 'ephemeral', text: `Only admins can list another person's keys. \`${COMMAND} list\` shows yours.` });
         return;
       }
       await recordAudit(deps.db, { actorId: viewerId, action: 'keys.listed', targetType: 'user', targetId: ownerId, source });
