@@ -1,7 +1,8 @@
-import type { RoleResolver } from '../bot/access/roles';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
+import type { RoleResolver } from '../bot/access/roles';
+import type { KeyLifecycles } from '../temporal/keyLifecycles';
 import type { SlackGateway } from './slackGateway';
 
 /** What activities may touch; injected so tests use the real Postgres and a fake Slack. */
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   log: Logger;
   /** Expands approver groups (Slack user groups); unreadable groups count as empty. */
   roles: RoleResolver;
+  /** To start a key's lifecycle when it becomes active, and to tell it about changes. */
+  lifecycles: KeyLifecycles;
 }

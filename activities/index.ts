@@ -6,8 +6,10 @@ import { createApprovalMessageActivities } from './approvalMessages';
 import { createApprovalActivities } from './approvals';
 import type { ActivityDeps } from './deps';
 import { createKeyRequestActivities } from './keyRequests';
+import { createLifecycleActivities } from './lifecycle';
 import { createRevealActivities } from './reveal';
 import { createRevocationActivities } from './revocation';
+import { createRotationActivities } from './rotation';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +18,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createApprovalActivities(deps),
     ...createApprovalMessageActivities(deps),
     ...createRevocationActivities(deps),
+    ...createLifecycleActivities(deps),
+    ...createRotationActivities(deps),
   };
 }
 

@@ -2,8 +2,10 @@
 import { recordAudit } from '../db/audit';
 import type { ActivityDeps } from './deps';
 import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
+import { createHomeRefresher } from './home';
 
 export function createKeyRequestActivities(deps: ActivityDeps) {
+  const home = createHomeRefresher(deps);
   return {
     async recordKeyRequest(input: KeyRequestInput): Promise<void> {
       await deps.db.$transaction(async (tx) => {
@@ -31,10 +33,11 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
           targetType: 'request',
           targetId: input.requestId,
           source: input.source,
-          details: { name: input.name, environment: input.environment, scopes: input.scopes, lifetimeSeconds: input.lifetimeSeconds, needsApproval: input.needsApproval, reason: input.reason },
+          details: { name: input.name, environment: input.environment, scopes: input.scopes, lifetimeSeconds: input.lifetimeSeconds, needsApproval: input.needsApproval, reason: input.reason, rotatedFromId: input.rotatedFromId ?? null },
           dedupeKey: `requested:${input.requestId}`,
         });
       });
+      if (input.needsApproval) await home.refresh([input.requesterId]);
     },
 
     async createPendingKey(input: KeyRequestInput): Promise<void> {
@@ -54,6 +57,7 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
             // Provisional: the lifetime starts when the key is revealed (see revealKey).
             expiresAt: new Date(now.getTime() + input.lifetimeSeconds * 1000),
             requestId: input.requestId,
+            rotatedFromId: input.rotatedFromId ?? null,
           },
         });
         // An approved request keeps the time of its approval as decidedAt.
@@ -65,10 +69,11 @@ export function createKeyRequestActivities(deps: ActivityDeps) {
           targetType: 'key',
           targetId: input.keyId,
           source: input.source,
-          details: { requestId: input.requestId, name: input.name, environment: input.environment, scopes: input.scopes },
+          details: { requestId: input.requestId, name: input.name, environment: input.environment, scopes: input.scopes, rotatedFromId: input.rotatedFromId ?? null },
           dedupeKey: `created:${input.keyId}`,
         });
       });
+      await home.refresh([input.requesterId]);
     },
   };
 }

@@ -12,9 +12,11 @@ import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import { findEnvironment } from '../domain/policy';
 import type { RevealResult } from '../workflows/keyRequest';
+import { createHomeRefresher } from './home';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
+  const home = createHomeRefresher(deps);
   const loadKey = (keyId: string) =>
     deps.db.apiKey.findUniqueOrThrow({ where: { id: keyId }, include: { request: { select: { lifetimeSeconds: true, channelId: true, createdAt: true, workflowId: true } } } });
 
@@ -101,6 +103,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         return { outcome: 'DELIVERY_FAILED' };
       }
       await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });
+      await home.refresh([key.ownerId]);
       return { outcome: 'REVEALED', maskedKey };
     },
 
@@ -126,6 +129,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         await recordAudit(tx, { actorId: 'system', action: 'key.reveal_window_closed', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
       });
       await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealWindowClosed({ ...key, keyId: key.id }) });
+      await home.refresh([key.ownerId]);
     },
   };
 }

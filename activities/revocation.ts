@@ -12,15 +12,18 @@ import type { ActivityDeps } from './deps';
 export function createRevocationActivities(deps: ActivityDeps) {
   return {
     /** The owners to tell (not the responder, who revoked their own key knowingly) and the open reveal offers to end. */
-    async listRevocationFollowUps(options: { revocationId: string; actorId: string }): Promise<{ ownerIds: string[]; offerWorkflowIds: string[] }> {
+    async listRevocationFollowUps(options: { revocationId: string; actorId: string }): Promise<{ ownerIds: string[]; offerWorkflowIds: string[]; revealedKeyIds: string[]; allOwnerIds: string[] }> {
       const keys = await deps.db.apiKey.findMany({
         where: { revocationId: options.revocationId },
-        select: { ownerId: true, revealedAt: true, request: { select: { workflowId: true } } },
+        select: { id: true, ownerId: true, revealedAt: true, request: { select: { workflowId: true } } },
       });
-      const ownerIds = [...new Set(keys.map((k) => k.ownerId))].filter((id) => id !== options.actorId).sort();
+      const allOwnerIds = [...new Set(keys.map((k) => k.ownerId))].sort();
+      const ownerIds = allOwnerIds.filter((id) => id !== options.actorId);
       // A revealed key's workflow only waits to hide the key from the screen, which it still must.
       const offerWorkflowIds = keys.filter((k) => !k.revealedAt && k.request).map((k) => k.request?.workflowId as string);
-      return { ownerIds, offerWorkflowIds };
+      // Revealed keys have lifecycle workflows: told now, they end instead of waiting for their next timer.
+      const revealedKeyIds = keys.filter((k) => k.revealedAt).map((k) => k.id);
+      return { ownerIds, offerWorkflowIds, revealedKeyIds, allOwnerIds };
     },
 
     async notifyOwnerOfRevocation(options: { revocationId: string; ownerId: string }): Promise<void> {

@@ -3,7 +3,7 @@
  * (post, respond) and tests point the real WebClient at a fake Slack.
  */
 import { WebClient } from '@slack/web-api';
-import type { KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import { KeyopsError } from '../domain/errors';
 
 export interface SlackMessage {
@@ -22,6 +22,8 @@ export interface SlackGateway {
   membersOf(groupId: string): Promise<string[]>;
   /** Posts to a response_url; throws `ResponseUrlGone` when Slack says it is used up or expired. */
   respond(options: { responseUrl: string; replaceOriginal: boolean } & SlackMessage): Promise<void>;
+  /** Publishes a user's App Home tab. */
+  publishHome(options: { userId: string; view: HomeView }): Promise<void>;
 }
 
 export class ResponseUrlGone extends Error {
@@ -73,6 +75,9 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
     async membersOf(groupId) {
       const result = await web().usergroups.users.list({ usergroup: groupId });
       return result.users ?? [];
+    },
+    async publishHome(o) {
+      await web().views.publish({ user_id: o.userId, view: o.view });
     },
     async respond(o) {
       const response = await fetch(o.responseUrl, {

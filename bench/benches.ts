@@ -1,6 +1,7 @@
 /** Every bench `npm run bench` runs, in order. Add yours here (one import, one entry). */
 import { approvalsBench } from './approvals';
 import { keyRequestBench } from './keyRequest';
+import { lifecycleBench } from './lifecycle';
 import type { Bench } from './bench';
 
-export const BENCHES: Bench[] = [keyRequestBench, approvalsBench];
+export const BENCHES: Bench[] = [keyRequestBench, approvalsBench, lifecycleBench];

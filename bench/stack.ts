@@ -15,6 +15,7 @@ import { createDevServerEnv } from '../test/support/temporal';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 export const VERIFY_TOKEN = 'bench-verify-token-0123456789';
+export const KEY_HASH_SECRET = 'bench-key-hash-secret-0123456789abcdef';
 
 export interface BenchStack {
   url: string;
@@ -22,6 +23,9 @@ export interface BenchStack {
   driver: SlackDriver;
   db: Db;
   keyops: KeyopsProcess;
+  temporal: TestWorkflowEnvironment;
+  /** Stops keyops and starts it again (same database, Temporal and fake Slack): a deploy. */
+  restartKeyops(): Promise<KeyopsProcess>;
   stop(): Promise<void>;
 }
 
@@ -34,29 +38,36 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
   const policyFile = path.join(dir, 'policy.yaml');
   const example = readFileSync(path.resolve(__dirname, '..', 'policy.example.yaml'), 'utf8');
   writeFileSync(policyFile, options.policyEdit ? options.policyEdit(example) : example);
-  const keyops = await spawnKeyops({
-    entry: 'keyops',
-    env: {
-      PORT: '0',
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      KEY_HASH_SECRET: 'bench-key-hash-secret-0123456789abcdef',
-      VERIFY_API_TOKEN: VERIFY_TOKEN,
-      POLICY_FILE: policyFile,
-      KEYOPS_DATA_DIR: dir,
-      ...options.env,
-    },
-  });
+  const env = {
+    PORT: '0',
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    KEY_HASH_SECRET,
+    VERIFY_API_TOKEN: VERIFY_TOKEN,
+    POLICY_FILE: policyFile,
+    KEYOPS_DATA_DIR: dir,
+    ...options.env,
+  };
+  let keyops = await spawnKeyops({ entry: 'keyops', env });
   const db = createDb({ databaseUrl: database.url, maxConnections: 4 });
-  return {
+  const stack: BenchStack = {
     url: keyops.url,
     fake,
     driver: createSlackDriver({ fake, url: `${keyops.url}/slack/events`, signingSecret: SIGNING_SECRET }),
     db,
     keyops,
+    temporal,
+    async restartKeyops() {
+      await keyops.stop();
+      keyops = await spawnKeyops({ entry: 'keyops', env });
+      stack.keyops = keyops;
+      stack.url = keyops.url;
+      stack.driver = createSlackDriver({ fake, url: `${keyops.url}/slack/events`, signingSecret: SIGNING_SECRET });
+      return keyops;
+    },
     async stop() {
       await keyops.stop();
       await db.$disconnect();
@@ -65,4 +76,5 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
       await database.drop();
     },
   };
+  return stack;
 }

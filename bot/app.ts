@@ -10,6 +10,7 @@ import type { Logger } from '../runtime/log';
 import type { BotDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
+import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -45,6 +46,7 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
   registerCommands(app, options.deps);
   registerActions(app, options.deps);
   registerViews(app, options.deps);
+  registerEvents(app, options.deps);
   app.error(async (error) => {
     // Expected failures were answered where they happened; this is the one place the rest land.
     const original = (error as { original?: unknown }).original ?? error;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
+import type { KeyLifecycles } from '../temporal/keyLifecycles';
 import type { RoleResolver } from './access/roles';
 
 /** What listeners may use: the store to read (and audit), Temporal to start and update workflows. */
@@ -13,6 +14,8 @@ export interface BotDeps {
   clock: () => Date;
   log: Logger;
   roles: RoleResolver;
-  /** To look up a pasted full key by its hash (`/apikey revoke <key>`). */
+  /** To look up a pasted full key by its hash (`/apikey revoke <key>`, `/apikey rotate <key>`). */
   keyHashSecret: string;
+  /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
+  lifecycles: KeyLifecycles;
 }

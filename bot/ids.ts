@@ -9,8 +9,19 @@ export const ActionIds = {
   approveRequest: 'approval.approve',
   denyRequest: 'approval.deny',
   cancelRequest: 'approval.cancel',
+  /** Buttons that act on one key; their value is the key id (see keyActionId). */
+  rotateKey: 'key.rotate',
   /** A "Revoke" button whose value is a key id; any message may carry one (see revokeActionId). */
   revokeKey: 'key.revoke',
+  extendKey: 'key.extend',
+  keyUsage: 'key.usage',
+  keepKey: 'key.keep',
+  /** "Previous" / "Next" under a key list; the value says whose list and which page. */
+  keyListPage: 'keys.page',
+  /** A rotation's grace period: the value is the old key's id and the new key's id. */
+  rotationRevokeOld: 'rotation.revoke_old',
+  rotationExtendGrace: 'rotation.extend_grace',
+  rotationCancel: 'rotation.cancel',
 } as const;
 
 type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';
@@ -28,19 +39,34 @@ export function approvalActionPattern(action: ApprovalAction): RegExp {
   return new RegExp(`^${ActionIds[action].replace('.', '\\.')}:`);
 }
 
+export type KeyAction = 'rotateKey' | 'revokeKey' | 'extendKey' | 'keyUsage' | 'keepKey';
+
 /**
- * Slack wants action ids unique within a message: the n-th "Revoke" button of a message that has
- * several is `key.revoke.<n>`. The listener matches them all.
+ * Slack wants action ids unique within a message: the n-th key of a list gets `key.rotate.<n>`,
+ * a message about one key plain `key.rotate`. Listeners match both with keyActionPattern.
  */
-export function revokeActionId(index?: number): string {
-  return index === undefined ? ActionIds.revokeKey : `${ActionIds.revokeKey}.${index}`;
+export function keyActionId(action: KeyAction, index?: number): string {
+  return index === undefined ? ActionIds[action] : `${ActionIds[action]}.${index}`;
 }
-export const REVOKE_ACTION_RE = /^key\.revoke(?:\.\d+)?$/;
+
+export function keyActionPattern(action: KeyAction): RegExp {
+  return new RegExp(`^${ActionIds[action].replace('.', '\\.')}(?:\\.\\d+)?$`);
+}
+
+/** The n-th "Revoke" button of a message that has several is `key.revoke.<n>` (see keyActionId). */
+export function revokeActionId(index?: number): string {
+  return keyActionId('revokeKey', index);
+}
+export const REVOKE_ACTION_RE = keyActionPattern('revokeKey');
 
 export const CallbackIds = {
   newKey: 'new_key',
   denyRequest: 'deny_request',
   revokeKeys: 'revoke_keys',
+  extendKey: 'extend_key',
+  rotateKey: 'rotate_key',
+  /** A modal that only explains something (a click from App Home has no conversation to answer in). */
+  notice: 'notice',
 } as const;
 
 /** Input blocks of the revocation modal (action id = block id, as in the new-key modal). */
@@ -52,6 +78,14 @@ export const RevokeBlocks = {
 
 export const DenyBlocks = {
   reason: 'deny_request.reason',
+} as const;
+
+export const ExtendBlocks = {
+  lifetime: 'extend.lifetime',
+} as const;
+
+export const RotateBlocks = {
+  grace: 'rotate.grace',
 } as const;
 
 /**
@@ -70,10 +104,18 @@ export const NewKeyBlocks = {
 export const MessageBlocks = {
   revealActions: 'reveal.actions',
   revealedKey: 'reveal.key',
+  keyListNav: 'keys.nav',
+  noticeActions: 'notice.actions',
+  rotationActions: 'rotation.actions',
   /** Followed by `:<request id>`, unique per request within a message (see approvalBlockId). */
   approvalActions: 'approval.actions',
 } as const;
 
 export function approvalBlockId(requestId: string): string {
   return `${MessageBlocks.approvalActions}:${requestId}`;
+}
+
+/** Blocks of the n-th key in a list or on App Home. */
+export function keyRowBlockIds(index: number): { summary: string; actions: string } {
+  return { summary: `keys.row.${index}`, actions: `keys.row.${index}.actions` };
 }

@@ -15,6 +15,8 @@ import { createDb } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import type { Policy } from '../domain/policy';
 import { connectTemporal, pingTemporal } from '../temporal/client';
+import { createKeyLifecycles } from '../temporal/keyLifecycles';
+import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
 import { createWorker, NativeConnection } from '../temporal/worker';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
 import type { Logger } from './log';
@@ -61,6 +63,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     stops.push(() => temporal.close());
 
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
+    const lifecycles = createKeyLifecycles({ client: temporal.client, taskQueue: options.taskQueue });
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
       const activityLog = log.child({ name: 'activities' });
@@ -73,6 +76,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         displaySeconds: options.displaySeconds,
         log: activityLog,
         roles: createRoleResolver({ policy: options.policy, directory: slack, log: activityLog }),
+        lifecycles,
       });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();
@@ -83,6 +87,11 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         await connection.close();
       });
       log.info('worker running', { namespace: options.temporal.namespace });
+      // In the background: the worker serves the workflows it starts, and start-up is not held up.
+      reconcileKeyLifecycles({ db, client: temporal.client, policy: options.policy, log, taskQueue: options.taskQueue }).then(
+        (result) => log.info('key lifecycles reconciled', { ...result }),
+        (error: unknown) => log.error('key lifecycle reconciliation failed', { error }),
+      );
     }
 
     const slackApp = options.roles.bot && options.slack
@@ -97,6 +106,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             log: log.child({ name: 'bot' }),
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
             keyHashSecret: options.keyHashSecret,
+            lifecycles,
           },
         })
       : null;

@@ -12,6 +12,7 @@ export async function createWorker(options: {
   activities: Activities;
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -21,6 +22,10 @@ export async function createWorker(options: {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Give in-flight activities time to finish on SIGTERM; anything left is retried elsewhere.
     shutdownGraceTime: '10s',
+    // Most workflows are key lifecycles that sleep for days between two steps: keeping them all
+    // in the sticky cache (the SDK sizes it from the heap, ~2,000 here) costs hundreds of MB for
+    // nothing. Evicted ones replay their short history when their next timer fires.
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 500,
   });
 }
 

@@ -1,2 +1,3 @@
 export * from './keyRequest';
 export * from './revocation';
+export * from './keyLifecycle';

@@ -9,7 +9,7 @@
  */
 import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 import { setUpApproval } from './approval';
-import { slack, slackNow, storeNow } from './proxies';
+import { slack, slackNow, store, storeNow } from './proxies';
 
 export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
@@ -34,6 +34,8 @@ export interface KeyRequestInput {
   displaySeconds: number;
   /** Where the request came from, for the audit log (Slack team and channel). */
   source: string;
+  /** Set when this request is a rotation's new key: the key it replaces. */
+  rotatedFromId?: string;
 }
 
 export interface RevealArgs {
@@ -146,6 +148,9 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     await sleep(input.displaySeconds * 1000);
     await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
     phase = 'display_expired';
+    // After the key is off the screen, which matters more; the lifecycle's first timer is days
+    // away, and start-up reconciliation would start it anyway if this never ran.
+    await store.startKeyLifecycle({ keyId: input.keyId });
   } else if (revoked) {
     // Nothing was minted; the revocation told the owner, and a late click is refused as REVOKED.
     phase = 'revoked';

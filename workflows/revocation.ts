@@ -7,7 +7,10 @@
  */
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { keyChangedSignal, keyLifecycleWorkflowId } from './keyLifecycle';
 import { keyRevokedSignal } from './keyRequest';
+
+const MAX_LIFECYCLES_TOLD = 100;
 
 export function revocationWorkflowId(revocationId: string): string {
   return `revoke-${revocationId}`;
@@ -43,6 +46,13 @@ export async function revocationWorkflow(input: RevocationFollowUpInput): Promis
       // The request's workflow already finished (its window closed): nothing left to end.
     }
   }
+  // Each revoked key's lifecycle ends now rather than at its next timer, which re-reads the key
+  // anyway: so a bulk revocation (thousands of keys) skips this instead of growing this history.
+  const lifecycles = followUps.revealedKeyIds ?? [];
+  if (lifecycles.length <= MAX_LIFECYCLES_TOLD) {
+    await Promise.all(lifecycles.map((keyId) => getExternalWorkflowHandle(keyLifecycleWorkflowId(keyId)).signal(keyChangedSignal).catch(() => undefined)));
+  }
   await Promise.all(followUps.ownerIds.map((ownerId) => slack.notifyOwnerOfRevocation({ revocationId: input.revocationId, ownerId })));
+  if (followUps.allOwnerIds?.length) await slack.refreshHome({ userIds: followUps.allOwnerIds });
   return { ownersNotified: followUps.ownerIds.length, offersEnded };
 }

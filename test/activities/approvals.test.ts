@@ -16,6 +16,7 @@ import { createLogger } from '../../runtime/log';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { startFakeSlack, type ChannelMessage, type FakeSlack } from '../support/fakeSlack';
+import { idleLifecycles } from '../support/lifecycles';
 
 const base = loadPolicy(undefined).policy;
 const log = createLogger({ name: 'test', sink: () => undefined });
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 function activitiesFor(policy: Policy): Activities {
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  return createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }) });
+  return createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles });
 }
 
 let seq = 0;

@@ -11,6 +11,7 @@ import { createLogger } from '../../runtime/log';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { idleLifecycles } from '../support/lifecycles';
 
 const { policy } = loadPolicy(undefined);
 let database: TestDatabase;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
   const log = createLogger({ name: 'test', sink: () => undefined });
-  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }) });
+  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles });
 });
 afterAll(async () => {
   await db.$disconnect();

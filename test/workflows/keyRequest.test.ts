@@ -33,6 +33,7 @@ function mockActivities(calls: Calls, overrides: Partial<Record<keyof Activities
     revealKey: record('revealKey', { outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' } satisfies RevealResult),
     maskRevealedKey: record('maskRevealedKey'),
     closeRevealWindow: record('closeRevealWindow'),
+    startKeyLifecycle: record('startKeyLifecycle'),
     listRevocationFollowUps: record('listRevocationFollowUps', { ownerIds: [], offerWorkflowIds: [] }),
     notifyOwnerOfRevocation: record('notifyOwnerOfRevocation'),
   } as unknown as Activities;
@@ -84,7 +85,8 @@ describe('keyRequestWorkflow', () => {
       return handle.result();
     });
     expect(phase).toBe('display_expired');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'revealKey', 'maskRevealedKey']);
+    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
+    expect(calls.find((c) => c.name === 'startKeyLifecycle')?.args).toEqual({ keyId: calls[0] && (calls[0].args as KeyRequestInput).keyId });
     expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'https://hooks.example/r/1' });
   });
 

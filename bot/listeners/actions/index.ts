@@ -3,7 +3,13 @@ import type { BotDeps } from '../../deps';
 import { registerApproveRequest } from './approveRequest';
 import { registerCancelRequest } from './cancelRequest';
 import { registerDenyRequest } from './denyRequest';
+import { registerExtendKey } from './extendKey';
+import { registerKeepKey } from './keepKey';
+import { registerKeyListPage } from './keyListPage';
 import { registerNewKeyEnvironment } from './newKeyEnvironment';
+import { registerNotYetAvailable } from './notYetAvailable';
+import { registerRotateKey } from './rotateKey';
+import { registerRotationChoices } from './rotationChoice';
 import { registerRevealKey } from './revealKey';
 import { registerRevokeKey } from './revokeKey';
 
@@ -14,4 +20,10 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerApproveRequest(app, deps);
   registerDenyRequest(app, deps);
   registerCancelRequest(app, deps);
+  registerKeyListPage(app, deps);
+  registerExtendKey(app, deps);
+  registerKeepKey(app, deps);
+  registerRotateKey(app, deps);
+  registerRotationChoices(app, deps);
+  registerNotYetAvailable(app, deps);
 }

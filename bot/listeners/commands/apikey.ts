@@ -7,13 +7,15 @@ import { COMMAND } from '../../ids';
 import type { CommandArgs, Subcommand } from './subcommand';
 import { approvalsSubcommand } from './subcommands/approvals';
 import { helpSubcommand } from './subcommands/help';
+import { listSubcommand } from './subcommands/list';
 import { newSubcommand } from './subcommands/new';
 import { revokeSubcommand } from './subcommands/revoke';
+import { rotateSubcommand } from './subcommands/rotate';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand, revokeSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand, approvalsSubcommand, revokeSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'usage']);
+const NOT_YET = new Set(['usage']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));

@@ -196,6 +196,35 @@ export class SlackDriver {
     return { ...res, triggerId };
   }
 
+  /**
+   * Delivers an Events API event (JSON, signed), e.g. `app_home_opened` when the user opens the
+   * app's Home tab, with the Home view they currently see as Slack would include it.
+   */
+  async sendEvent(o: { event: Obj; retryNum?: number }): Promise<DriverResponse> {
+    const event: Obj = { event_ts: actionTs(), ...o.event };
+    if (event.type === 'app_home_opened' && event.tab === 'home' && typeof event.user === 'string') {
+      const home = this.fake.homeViewFor(event.user);
+      if (home) event.view = viewJson(home, this.teamId);
+    }
+    const body = JSON.stringify({
+      token: VERIFICATION_TOKEN, team_id: this.teamId, api_app_id: APP_ID, event, type: 'event_callback',
+      event_id: `Ev${randomAlnum(10)}`, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: this.teamId, user_id: 'U0BOT', is_bot: true }],
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackRequest(this.options.signingSecret, body, timestamp),
+    };
+    if (o.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(o.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    const res = await postRaw(this.options.url, body, headers);
+    this.fake.recordAck({ kind: 'raw', status: res.status, body: res.body });
+    return res;
+  }
+
   /** Sends an arbitrary body, for signature and malformed-request tests. */
   async sendRaw(o: RawOptions): Promise<DriverResponse> {
     const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);

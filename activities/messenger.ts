@@ -1,0 +1,39 @@
+/**
+ * How activities reach a person: the app's DM for notices (real messages, so a click's
+ * response_url can replace them later), and for answers to a click the click's own response_url,
+ * an ephemeral message where they clicked, or the DM when neither works.
+ */
+import type { ReplyTo } from '../workflows/replyTo';
+import type { ActivityDeps } from './deps';
+import { ResponseUrlGone, type SlackMessage } from './slackGateway';
+
+export interface Messenger {
+  dm(options: { userId: string; message: SlackMessage }): Promise<void>;
+  reply(options: { userId: string; replyTo: ReplyTo; message: SlackMessage }): Promise<void>;
+}
+
+export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log'>): Messenger {
+  const dm = async (options: { userId: string; message: SlackMessage }): Promise<void> => {
+    const channel = await deps.slack.openDm({ user: options.userId });
+    await deps.slack.postMessage({ channel, ...options.message });
+  };
+  return {
+    dm,
+    async reply({ userId, replyTo, message }) {
+      if (replyTo && 'responseUrl' in replyTo) {
+        try {
+          return await deps.slack.respond({ responseUrl: replyTo.responseUrl, replaceOriginal: replyTo.replaceOriginal, ...message });
+        } catch (error) {
+          if (!(error instanceof ResponseUrlGone)) throw error;
+        }
+      } else if (replyTo) {
+        try {
+          return await deps.slack.postEphemeral({ channel: replyTo.channelId, user: userId, ...message });
+        } catch (error) {
+          deps.log.warn('ephemeral reply refused; sending a DM instead', { channelId: replyTo.channelId, error: (error as Error).message });
+        }
+      }
+      await dm({ userId, message });
+    },
+  };
+}

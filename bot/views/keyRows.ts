@@ -1,0 +1,89 @@
+/**
+ * One key as a list shows it (in `/apikey list` and on App Home): what it is, its status, its
+ * dates, and the buttons that can act on it. Only buttons that apply are shown: an expired or
+ * revoked key has nothing to rotate, revoke or extend.
+ */
+import type { Button, KnownBlock } from '@slack/types';
+import { KEY_STATUS_LABEL, keyDisplayStatus, type KeyDisplayStatus, type StoredKeyStatus } from '../../domain/keyStatus';
+import { keyActionId, keyRowBlockIds, type KeyAction } from '../ids';
+import { escapeMrkdwn, scopeList, slackDate } from './format';
+
+export interface KeyRow {
+  id: string;
+  name: string;
+  maskedKey: string | null;
+  environment: string;
+  scopes: string[];
+  status: StoredKeyStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  graceEndsAt: Date | null;
+}
+
+export interface KeyRowContext {
+  now: Date;
+  expiringSoonSeconds: number;
+}
+
+const STATUS_EMOJI: Record<KeyDisplayStatus, string> = {
+  pending: ':hourglass_flowing_sand:',
+  active: ':large_green_circle:',
+  expiring_soon: ':large_yellow_circle:',
+  expired: ':white_circle:',
+  revoked: ':red_circle:',
+};
+
+const BUTTON_TEXT: Record<Exclude<KeyAction, 'keepKey'>, string> = { rotateKey: 'Rotate', revokeKey: 'Revoke', extendKey: 'Extend', keyUsage: 'Usage' };
+
+export function statusOf(key: Pick<KeyRow, 'status' | 'expiresAt'>, context: KeyRowContext): KeyDisplayStatus {
+  return keyDisplayStatus(key, { now: context.now, expiringSoonSeconds: context.expiringSoonSeconds });
+}
+
+export function statusText(status: KeyDisplayStatus): string {
+  return `${STATUS_EMOJI[status]} *${KEY_STATUS_LABEL[status]}*`;
+}
+
+/** The buttons that do something for this key, in the contract's order. */
+export function keyRowActions(key: KeyRow, context: KeyRowContext): Array<Exclude<KeyAction, 'keepKey'>> {
+  switch (statusOf(key, context)) {
+    case 'pending':
+      return ['revokeKey'];
+    case 'expired':
+    case 'revoked':
+      return ['keyUsage'];
+    default:
+      // A key in a rotation's grace period is already being replaced.
+      return key.graceEndsAt ? ['revokeKey', 'keyUsage'] : ['rotateKey', 'revokeKey', 'extendKey', 'keyUsage'];
+  }
+}
+
+export function keySummaryText(key: KeyRow, context: KeyRowContext): string {
+  const status = statusOf(key, context);
+  const masked = key.maskedKey ? `\`${key.maskedKey}\`` : '_not revealed yet_';
+  const expiry = status === 'revoked' ? `Revoked` : `${status === 'expired' ? 'Expired' : 'Expires'} ${slackDate(key.expiresAt)}`;
+  const lines = [
+    `*${escapeMrkdwn(key.name)}* · ${masked}`,
+    `${statusText(status)} · ${escapeMrkdwn(key.environment)} · ${scopeList(key.scopes)}`,
+    `Created ${slackDate(key.createdAt)} · ${expiry} · Last used ${key.lastUsedAt ? slackDate(key.lastUsedAt) : 'never'}`,
+  ];
+  if (key.graceEndsAt && (status === 'active' || status === 'expiring_soon')) {
+    lines.push(`:arrows_counterclockwise: Being replaced by a rotation: revoked ${slackDate(key.graceEndsAt)}`);
+  }
+  return lines.join('\n');
+}
+
+export function buildKeyRow(key: KeyRow, options: KeyRowContext & { index: number }): KnownBlock[] {
+  const ids = keyRowBlockIds(options.index);
+  const buttons: Button[] = keyRowActions(key, options).map((action) => ({
+    type: 'button',
+    action_id: keyActionId(action, options.index),
+    text: { type: 'plain_text', text: BUTTON_TEXT[action] },
+    value: key.id,
+    ...(action === 'revokeKey' ? { style: 'danger' as const } : {}),
+  }));
+  return [
+    { type: 'section', block_id: ids.summary, text: { type: 'mrkdwn', text: keySummaryText(key, options) } },
+    { type: 'actions', block_id: ids.actions, elements: buttons },
+  ];
+}

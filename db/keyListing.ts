@@ -1,0 +1,68 @@
+/**
+ * The reads behind `/apikey list` and App Home: narrow selects, one indexed query each. Live keys
+ * come first (the KeyStatus enum sorts PENDING_REVEAL, ACTIVE, EXPIRED, REVOKED), newest first.
+ */
+import type { Db } from './client';
+import type { Prisma } from '../generated/prisma/client';
+
+export const KEY_ROW_SELECT = {
+  id: true,
+  name: true,
+  maskedKey: true,
+  environment: true,
+  scopes: true,
+  status: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  graceEndsAt: true,
+} as const satisfies Prisma.ApiKeySelect;
+
+const LIST_ORDER: Prisma.ApiKeyOrderByWithRelationInput[] = [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }];
+
+export async function listKeysPage(db: Db, options: { ownerId: string; page: number; pageSize: number }) {
+  const [total, rows, waiting] = await Promise.all([
+    db.apiKey.count({ where: { ownerId: options.ownerId } }),
+    db.apiKey.findMany({ where: { ownerId: options.ownerId }, select: KEY_ROW_SELECT, orderBy: LIST_ORDER, skip: options.page * options.pageSize, take: options.pageSize }),
+    // Requests still waiting for an approver have no key yet, but they are the owner's "pending" too.
+    db.keyRequest.findMany({ where: { requesterId: options.ownerId, status: 'PENDING_APPROVAL' }, select: { id: true, name: true, environment: true, createdAt: true }, orderBy: { createdAt: 'desc' }, take: 10 }),
+  ]);
+  return { total, rows, waiting };
+}
+
+export interface HomeData {
+  keys: Awaited<ReturnType<typeof listKeysPage>>['rows'];
+  totalKeys: number;
+  /** Live keys by stored status, for the summary line. */
+  counts: { active: number; expiringSoon: number; pending: number };
+  pendingRequests: Array<{ id: string; name: string; environment: string; createdAt: Date }>;
+  approvals: Array<{ id: string; name: string; environment: string; requesterId: string; createdAt: Date }>;
+}
+
+/**
+ * Everything App Home shows one person. The approvals waiting for them are the requests that list
+ * them as an approver (groups expanded when the request was asked) and that they have not decided.
+ */
+export async function loadHomeData(db: Db, options: { userId: string; keyLimit: number; now: Date; expiringSoonSeconds: number }): Promise<HomeData> {
+  const soon = new Date(options.now.getTime() + options.expiringSoonSeconds * 1000);
+  const [keys, totalKeys, grouped, expiringSoon, pendingRequests, approvals] = await Promise.all([
+    db.apiKey.findMany({ where: { ownerId: options.userId, status: { in: ['PENDING_REVEAL', 'ACTIVE'] } }, select: KEY_ROW_SELECT, orderBy: LIST_ORDER, take: options.keyLimit }),
+    db.apiKey.count({ where: { ownerId: options.userId } }),
+    db.apiKey.groupBy({ by: ['status'], where: { ownerId: options.userId, status: { in: ['PENDING_REVEAL', 'ACTIVE'] } }, _count: { _all: true } }),
+    db.apiKey.count({ where: { ownerId: options.userId, status: 'ACTIVE', expiresAt: { gt: options.now, lte: soon } } }),
+    db.keyRequest.findMany({
+      where: { requesterId: options.userId, status: 'PENDING_APPROVAL' },
+      select: { id: true, name: true, environment: true, createdAt: true },
+      orderBy: { createdAt: 'desc' },
+      take: 10,
+    }),
+    db.keyRequest.findMany({
+      where: { status: 'PENDING_APPROVAL', approverIds: { has: options.userId }, requesterId: { not: options.userId }, decisions: { none: { approverId: options.userId } } },
+      select: { id: true, name: true, environment: true, requesterId: true, createdAt: true },
+      orderBy: { createdAt: 'asc' },
+      take: 10,
+    }),
+  ]);
+  const count = (status: 'ACTIVE' | 'PENDING_REVEAL'): number => grouped.find((g) => g.status === status)?._count._all ?? 0;
+  return { keys, totalKeys, counts: { active: count('ACTIVE'), expiringSoon, pending: count('PENDING_REVEAL') }, pendingRequests, approvals };
+}

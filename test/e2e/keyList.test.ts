@@ -1,0 +1,124 @@
+/**
+ * `/apikey list` end to end: a person's keys with status, dates and buttons, paged past Slack's
+ * 50-block limit, admins listing someone else's keys, and buttons whose feature is not built yet
+ * answering honestly. Real Bolt, PostgreSQL and Temporal; Slack faked at its API (which enforces
+ * the block limits).
+ */
+import type { FakeMessage } from '../support/fakeSlack';
+import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
+import { seedKeys } from '../support/seedKeys';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const DAY = 86_400_000;
+const seed = (keys: Parameters<typeof seedKeys>[1]['keys']) => seedKeys(h.db, { policy: h.policy, keyHashSecret: KEY_HASH_SECRET, keys });
+
+async function list(userId: string, text = 'list'): Promise<FakeMessage> {
+  const before = h.fake.ephemeralMessages({ userId }).length;
+  const ack = await h.driver.sendCommand({ userId, channelId: 'C0GENERAL', text });
+  expect(ack.status).toBe(200);
+  return h.fake.waitFor(() => h.fake.ephemeralMessages({ userId })[before]);
+}
+
+const blockText = (m: FakeMessage): string => JSON.stringify(m.blocks);
+const buttonsOf = (m: FakeMessage): string[][] =>
+  m.blocks.filter((b) => b.type === 'actions' && String(b.block_id).startsWith('keys.row.')).map((b) => (b.elements as Array<{ text: { text: string } }>).map((e) => e.text.text));
+
+describe('/apikey list', () => {
+  it('shows each key with its status, dates, last use and the buttons that apply to it', async () => {
+    const userId = 'U0LISTONE';
+    const now = Date.now();
+    const [active, soon, revoked] = await seed([
+      { ownerId: userId, name: 'Billing worker', lastUsedAt: new Date(now - 3600_000), expiresAt: new Date(now + 60 * DAY) },
+      { ownerId: userId, name: 'Nightly export', expiresAt: new Date(now + 2 * DAY) },
+      { ownerId: userId, name: 'Old cron', status: 'REVOKED' },
+    ]);
+    const message = await list(userId);
+    const text = blockText(message);
+    expect(text).toContain('Your keys');
+    for (const key of [active, soon, revoked]) expect(text).toContain(key?.name);
+    expect(text).toContain(active?.maskedKey);
+    expect(text).toContain('*active*');
+    expect(text).toContain('*expiring soon*');
+    expect(text).toContain('*revoked*');
+    expect(text).toContain('Last used never');
+    expect(text).toMatch(/Last used <!date\^\d+\^/);
+    // Live keys first: the two active ones carry every button, the revoked one only Usage.
+    expect(buttonsOf(message)).toEqual([
+      ['Rotate', 'Revoke', 'Extend', 'Usage'],
+      ['Rotate', 'Revoke', 'Extend', 'Usage'],
+      ['Usage'],
+    ]);
+    // Someone else's keys are not in it.
+    expect(h.fake.ephemeralMessages({ userId }).every((m) => !m.text.includes('U0OTHER'))).toBe(true);
+  });
+
+  it('pages past the 50-block limit: every key once, Previous and Next replacing the message', async () => {
+    const userId = 'U0LISTMANY';
+    const keys = await seed(Array.from({ length: 37 }, (_, i) => ({ ownerId: userId, name: `Service ${String(i).padStart(2, '0')}`, createdAt: new Date(Date.now() - (i + 1) * 60_000) })));
+    const message = await list(userId);
+    const seen: string[] = [];
+    const namesOn = (m: FakeMessage): string[] => [...blockText(m).matchAll(/\*(Service \d\d)\*/g)].map((x) => x[1] as string);
+    for (let page = 1; page <= 3; page++) {
+      expect(message.blocks.length).toBeLessThanOrEqual(50);
+      expect(blockText(message)).toContain(`Page ${page} of 3`);
+      seen.push(...namesOn(message));
+      if (page === 3) break;
+      const edits = message.history.length;
+      await h.driver.clickButtonInMessage({ userId, message, actionText: 'Next' });
+      await h.fake.waitFor(() => message.history.length > edits);
+    }
+    expect(seen).toHaveLength(37);
+    expect(new Set(seen)).toEqual(new Set(keys.map((k) => k.name)));
+    expect(blockText(message)).not.toContain('"Next"');
+    const edits = message.history.length;
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Previous' });
+    await h.fake.waitFor(() => message.history.length > edits);
+    expect(blockText(message)).toContain('Page 2 of 3');
+    // One message the whole time: the pages replaced it.
+    expect(h.fake.ephemeralMessages({ userId }).filter((m) => m.text.includes('Your keys'))).toHaveLength(1);
+  });
+
+  it('lets an admin list another person\'s keys, and refuses (and audits) anyone else', async () => {
+    const ownerId = 'U0LISTED';
+    await seed([{ ownerId, name: 'Payments API' }]);
+    const adminView = await list('U0ADMIN', `list <@${ownerId}|Listed Person>`);
+    expect(blockText(adminView)).toContain(`Keys of <@${ownerId}>`);
+    expect(blockText(adminView)).toContain('Payments API');
+    expect(await h.db.auditEvent.findFirst({ where: { action: 'keys.listed', actorId: 'U0ADMIN', targetId: ownerId } })).not.toBeNull();
+
+    const refused = await list('U0NOSY', `list <@${ownerId}|listed>`);
+    expect(refused.text).toContain('Only admins');
+    expect(blockText(refused)).not.toContain('Payments API');
+    expect(await h.db.auditEvent.findFirst({ where: { action: 'keys.list_refused', actorId: 'U0NOSY', targetId: ownerId } })).not.toBeNull();
+  });
+
+  it('says there are no keys yet, and explains its usage for anything but a mention', async () => {
+    expect((await list('U0NOKEYS')).text).toContain('no API keys yet');
+    expect((await list('U0NOKEYS', 'list everything')).text).toContain('list @person');
+  });
+
+  it('answers a click on Usage honestly while usage reports are not built', async () => {
+    const userId = 'U0HONESTUSAGE';
+    await seed([{ ownerId: userId, name: 'Honest key' }]);
+    const message = await list(userId);
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Usage' });
+    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Usage reports are not available')));
+  });
+
+  it('opens the revocation confirmation from a row\'s Revoke button', async () => {
+    const userId = 'U0LISTREVOKE';
+    const [key] = await seed([{ ownerId: userId, name: 'Leaked key' }]);
+    const message = await list(userId);
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Revoke' });
+    const modal = await h.fake.waitFor(() => h.fake.openViewFor(userId));
+    expect(modal.callbackId).toBe('revoke_keys');
+    expect(JSON.stringify(modal.blocks)).toContain(key?.maskedKey);
+  });
+});
