@@ -42,6 +42,8 @@ export const envSchema = z.object({
   VERIFY_API_TOKEN: secret(16),
   KEY_HASH_SECRET: secret(32),
   POLICY_FILE: optionalText,
+  /** Per-key rate limits shared by every API process; unset, each process enforces them alone. */
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
   KEY_DISPLAY_SECONDS: displaySeconds,
   /** Ports of the embedded servers `npm start` runs when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   EMBEDDED_POSTGRES_PORT: port(1, 54329),
