@@ -9,11 +9,12 @@ import { approvalsSubcommand } from './subcommands/approvals';
 import { helpSubcommand } from './subcommands/help';
 import { newSubcommand } from './subcommands/new';
 import { revokeSubcommand } from './subcommands/revoke';
+import { usageSubcommand } from './subcommands/usage';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand, revokeSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, approvalsSubcommand, revokeSubcommand, usageSubcommand];
 
 /** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['list', 'rotate', 'usage']);
+const NOT_YET = new Set(['list', 'rotate']);
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));
