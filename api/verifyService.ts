@@ -50,6 +50,9 @@ export async function startVerifyService(options: {
       (dropped) => log.info('old usage dropped', dropped),
       (error: unknown) => log.error('could not drop old usage', { error }),
     );
+  // Once soon after start (a fleet restarted hourly would otherwise never prune), then hourly.
+  const firstPrune = setTimeout(prune, 60_000);
+  firstPrune.unref();
   const pruning = setInterval(prune, 3_600_000);
   pruning.unref();
   const listener = startKeyChangeListener({ databaseUrl: options.databaseUrl, cache, log: options.log.child({ name: 'key-changes' }) });
@@ -62,6 +65,7 @@ export async function startVerifyService(options: {
     usage,
     quotaNotices,
     async stop() {
+      clearTimeout(firstPrune);
       clearInterval(pruning);
       await usage.stop();
       await quotaNotices?.settled();
