@@ -6,6 +6,8 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../runtime/log';
+import type { Db } from '../db/client';
+import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
 import { verifyKey, type VerifyDeps } from './verify';
 
@@ -23,6 +25,8 @@ export interface ApiDeps {
   verify?: VerifyDeps;
   /** Absent where this process does not verify keys: usage reports are refused like verifications. */
   ingest?: UsageIngestDeps;
+  /** Serves the usage message's chart at its signed URL (api/usageChart.ts). */
+  chart?: { db: Db; secret: string; clock: () => Date };
   /** Bearer token company APIs present; verification is refused when it is unset. */
   verifyApiToken: string | undefined;
   healthChecks: HealthCheck[];
@@ -48,6 +52,12 @@ export function createApiRoutes(deps: ApiDeps): RouteHandler {
       await answerVerify({ deps, req, res, expectedToken });
       return true;
     }
+    const chart = CHART_PATH_RE.exec(path ?? '');
+    if (chart && deps.chart) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerChart({ chart: deps.chart, keyId: chart[1] as string, req, res });
+      return true;
+    }
     if (path === '/v1/usage') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerUsage({ deps, req, res, expectedToken });
@@ -55,6 +65,19 @@ export function createApiRoutes(deps: ApiDeps): RouteHandler {
     }
     return false;
   };
+}
+
+async function answerChart(options: { chart: NonNullable<ApiDeps['chart']>; keyId: string; req: IncomingMessage; res: ServerResponse }): Promise<void> {
+  const { chart, keyId, res } = options;
+  const query = new URL(options.req.url ?? '/', 'http://localhost').searchParams;
+  const now = chart.clock();
+  // One answer for a bad, expired or foreign signature: the URL is the only credential.
+  if (!checkChartUrl({ keyId, exp: query.get('exp'), sig: query.get('sig'), now, secret: chart.secret })) {
+    return sendJson(res, 403, { error: 'forbidden', message: 'this chart link is invalid or has expired; ask /apikey usage again' });
+  }
+  const png = await renderUsageChart({ db: chart.db, keyId, now });
+  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'private, max-age=300' });
+  res.end(png);
 }
 
 async function answerUsage(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {

@@ -15,4 +15,6 @@ export interface BotDeps {
   roles: RoleResolver;
   /** To look up a pasted full key by its hash (`/apikey revoke <key>`). */
   keyHashSecret: string;
+  /** The API's public address: usage messages then show a chart at a signed URL. */
+  publicUrl?: string;
 }

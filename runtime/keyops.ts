@@ -31,6 +31,8 @@ export interface KeyopsOptions {
   verifyApiToken: string | undefined;
   /** Rate limits across API processes (REDIS_URL). */
   redisUrl?: string;
+  /** The API's public address (PUBLIC_URL): usage messages then carry a chart served by the API. */
+  publicUrl?: string;
   displaySeconds: number;
   port: number;
   host?: string;
@@ -100,6 +102,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             log: log.child({ name: 'bot' }),
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
             keyHashSecret: options.keyHashSecret,
+            ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
           },
         })
       : null;
@@ -133,6 +136,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       const routes = createApiRoutes({
         verify,
         ingest,
+        ...(options.roles.api ? { chart: { db, secret: options.keyHashSecret, clock } } : {}),
         verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
         healthChecks,
         log: log.child({ name: 'api' }),

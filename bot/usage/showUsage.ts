@@ -3,6 +3,7 @@
  * button of `/apikey list` (call showUsage with the button's key id): find the key, check who is
  * asking, read its usage and answer. Read-only, so nothing here needs a workflow.
  */
+import { signChartUrl } from '../../api/usageChart';
 import { readKeyUsage } from '../../db/keyUsage';
 import { rateLimitFor } from '../../domain/policy';
 import { USAGE_REFUSAL_TEXT, canReadUsage } from '../access/usageAccess';
@@ -14,7 +15,7 @@ import { buildUsageMessage } from '../views/usageMessage';
 export type UsageTarget = Extract<RevokeTarget, { kind: 'id' | 'masked' | 'secret' }>;
 
 export interface UsageAsk {
-  deps: Pick<BotDeps, 'db' | 'roles' | 'policy' | 'clock' | 'log'>;
+  deps: Pick<BotDeps, 'db' | 'roles' | 'policy' | 'clock' | 'log' | 'keyHashSecret' | 'publicUrl'>;
   userId: string;
   /** An ephemeral answer to the person who asked. */
   reply(message: Message | string): Promise<void>;
@@ -43,7 +44,8 @@ export async function showUsageFor(ask: UsageAsk & { target: UsageTarget }): Pro
   }
   const now = deps.clock();
   const report = await readKeyUsage({ db: deps.db, keyId: key.id, now });
-  await ask.reply(buildUsageMessage({ key, report, limits: rateLimitFor(deps.policy, key.environment), now }));
+  const chartUrl = deps.publicUrl ? signChartUrl({ publicUrl: deps.publicUrl, keyId: key.id, now, secret: deps.keyHashSecret }) : undefined;
+  await ask.reply(buildUsageMessage({ key, report, limits: rateLimitFor(deps.policy, key.environment), now, ...(chartUrl ? { chartUrl } : {}) }));
 }
 
 /** A masked form may match several keys: only those the asker may read count. */

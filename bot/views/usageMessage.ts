@@ -21,6 +21,8 @@ export interface UsageMessageInput {
   /** The environment's limits from the policy; null when it has none. */
   limits: RateLimit | null;
   now: Date;
+  /** A signed link to the 30-day chart (PUBLIC_URL set); Slack fetches it. */
+  chartUrl?: string;
 }
 
 /** One character per value: `·` for none, else ▁…█ scaled to the largest value (any use shows at least ▁). */
@@ -78,6 +80,7 @@ export function buildUsageMessage(input: UsageMessageInput): Message {
     { type: 'section', text: { type: 'mrkdwn', text: title } },
     { type: 'section', text: { type: 'mrkdwn', text: windowText('Last 24 hours', 'hour', report.last24h) } },
     { type: 'section', text: { type: 'mrkdwn', text: windowText('Last 30 days', 'day', report.last30d) } },
+    ...(input.chartUrl ? [{ type: 'image' as const, image_url: input.chartUrl, alt_text: `Requests per day over the last 30 days: ${formatCount(report.last30d.requests)} in all` }] : []),
     {
       type: 'section',
       fields: [

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiRoutes } from '../../api/routes';
 import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
+import { signChartUrl } from '../../api/usageChart';
 import { pruneUsage } from '../../api/usageRetention';
 import type { VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
@@ -38,7 +39,8 @@ beforeAll(async () => {
   usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
   lookup = createKeyLookup({ databaseUrl: database.url, log });
   const verify: VerifyDeps = { findKey: (hash) => lookup.find(hash), policy, keyHashSecret: SECRET, clock: () => new Date(), usage };
-  const routes = createApiRoutes({ verify, ingest: { db, verify, usage, maxAgeSeconds: policy.usage.retention.minutes }, verifyApiToken: TOKEN, healthChecks: [], log });
+  const chart = { db, secret: SECRET, clock: () => new Date() };
+  const routes = createApiRoutes({ verify, ingest: { db, verify, usage, maxAgeSeconds: policy.usage.retention.minutes }, chart, verifyApiToken: TOKEN, healthChecks: [], log });
   server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -97,7 +99,7 @@ describe('POST /v1/usage', () => {
         { keyId: id, status: 200, latencyMs: 1, at: new Date(now - 8 * 86_400_000).toISOString() },
         { keyId: 'key_ZZZZZZZZZZZZZZZZ', status: 200, latencyMs: 1, at },
         { key: unknownKey, status: 200, latencyMs: 1, at },
-        { key: `${key.slice(0, -1)}x`, status: 200, latencyMs: 1, at },
+        { key: `${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`, status: 200, latencyMs: 1, at },
         { key, keyId: id, status: 200, latencyMs: 1, at },
         { keyId: id, status: 404, latencyMs: -1, at },
         'nonsense',
@@ -124,6 +126,22 @@ describe('POST /v1/usage', () => {
     const usageNow = await readKeyUsage({ db, keyId: id, now: new Date() });
     expect(usageNow.last24h).toMatchObject({ requests: 0, reported: 3, errors4xx: 1, errors5xx: 1, latency: { p50: 50, p95: 1000, p99: 1000 } });
     expect(logLines.join('\n')).not.toContain(key.slice(8));
+  });
+});
+
+describe('GET /v1/usage/chart/<key id>.png', () => {
+  it('serves the 30-day chart at a signed URL and refuses a tampered or foreign one', async () => {
+    const { id } = await storeKey();
+    const other = await storeKey();
+    const url = new URL(signChartUrl({ publicUrl: baseUrl, keyId: id, now: new Date(), secret: SECRET }));
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await res.arrayBuffer()).subarray(1, 4).toString('ascii')).toBe('PNG');
+    const foreign = new URL(url.toString().replace(id, other.id));
+    expect((await fetch(foreign)).status).toBe(403);
+    url.searchParams.set('exp', String(Number(url.searchParams.get('exp')) + 60));
+    expect((await fetch(url)).status).toBe(403);
   });
 });
 

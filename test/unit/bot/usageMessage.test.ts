@@ -72,6 +72,14 @@ describe('buildUsageMessage', () => {
     expect(validateMessage(message as unknown as Record<string, unknown>)).toBeNull();
   });
 
+  it('carries the chart as an image when it has a chart URL, and none otherwise', () => {
+    const report = knownReport();
+    const withChart = buildUsageMessage({ key, report, limits: null, now: NOW, chartUrl: 'https://keyops.example.com/v1/usage/chart/key_0000000000000001.png?exp=1&sig=ab' });
+    expect(withChart.blocks).toContainEqual({ type: 'image', image_url: 'https://keyops.example.com/v1/usage/chart/key_0000000000000001.png?exp=1&sig=ab', alt_text: 'Requests per day over the last 30 days: 180 in all' });
+    expect(validateMessage(withChart as unknown as Record<string, unknown>)).toBeNull();
+    expect(buildUsageMessage({ key, report, limits: null, now: NOW }).blocks.some((b) => b.type === 'image')).toBe(false);
+  });
+
   it('says so when nothing was reported, the key was never used, or the environment has no limits', () => {
     const empty = buildUsageReport({ now: NOW, hours: [], days: [], minutes: [] });
     const text = JSON.stringify(buildUsageMessage({ key: { ...key, lastUsedAt: null }, report: empty, limits: null, now: NOW }).blocks);
