@@ -1,7 +1,6 @@
 /**
  * Enforces per-key limits for verify. Two implementations with one interface: in-process (each
- * API process keeps its own buckets and monthly counts: limits hold per process, and quotas start
- * from zero when a process starts) and Redis (api/redisRateLimiter.ts: limits hold across every
+ * API process keeps its own buckets and monthly counts: limits hold per process) and Redis (api/redisRateLimiter.ts: limits hold across every
  * API process, atomically).
  */
 import { decide, quotaMonth, takeToken, type Bucket, type RateDecision } from '../domain/rateLimit';
@@ -17,10 +16,26 @@ export interface LocalRateLimiter extends RateLimiter {
   takeNow(options: { keyId: string; limits: RateLimit; now: Date }): RateDecision;
 }
 
-export function createLocalRateLimiter(): LocalRateLimiter {
+/**
+ * `monthToDate`, when given, reads what the store counted for a key this month, so a restarted
+ * process does not hand every key a fresh quota. It is asked once per key and month, off the hot
+ * path: requests before its answer count from zero and are added to it. (The store counts every
+ * verification, refused ones included, so a seeded quota errs on the strict side.)
+ */
+export function createLocalRateLimiter(options: { monthToDate?: (keyId: string, monthStart: Date) => Promise<number> } = {}): LocalRateLimiter {
   const buckets = new Map<string, Bucket>();
   let month = '';
   let used = new Map<string, number>();
+  const seed = (keyId: string, now: Date): void => {
+    const forMonth = month;
+    const counts = used;
+    options.monthToDate?.(keyId, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))).then(
+      (stored) => {
+        if (month === forMonth) counts.set(keyId, (counts.get(keyId) ?? 0) + stored);
+      },
+      () => undefined, // Unknown: this process's own count stands.
+    );
+  };
 
   const takeNow: LocalRateLimiter['takeNow'] = ({ keyId, limits, now }) => {
     const thisMonth = quotaMonth(now);
@@ -28,6 +43,7 @@ export function createLocalRateLimiter(): LocalRateLimiter {
       month = thisMonth;
       used = new Map();
     }
+    if (!used.has(keyId)) seed(keyId, now);
     const count = used.get(keyId) ?? 0;
     if (count >= limits.monthlyQuota) {
       const bucket = buckets.get(keyId);
@@ -35,7 +51,7 @@ export function createLocalRateLimiter(): LocalRateLimiter {
     }
     const taken = takeToken(buckets.get(keyId), limits, now.getTime());
     buckets.set(keyId, taken.bucket);
-    if (taken.allowed) used.set(keyId, count + 1);
+    used.set(keyId, taken.allowed ? count + 1 : count);
     return decide({ limits, now, allowed: taken.allowed, quotaFull: false, tokens: taken.bucket.tokens, resetMs: taken.resetMs, used: taken.allowed ? count + 1 : count });
   };
 

@@ -13,6 +13,7 @@ import { createLocalRateLimiter, type RateLimiter } from './rateLimiter';
 import { createRedisRateLimiter } from './redisRateLimiter';
 import { createUsageRecorder, type UsageRecorder } from './usage';
 import { pruneUsage } from './usageRetention';
+import { monthToDate } from '../db/keyUsage';
 import type { VerifyDeps } from './verify';
 import { createVerifyCache, type VerifyCacheOptions } from './verifyCache';
 
@@ -43,7 +44,9 @@ export async function startVerifyService(options: {
   const cache = createVerifyCache(options.cache);
   const lookup = createKeyLookup({ databaseUrl: options.databaseUrl, log });
   const usage = createUsageRecorder({ db: options.db, log, intervalMs: options.usageFlushMs });
-  const limiter: RateLimiter = options.redisUrl ? await createRedisRateLimiter({ url: options.redisUrl, log: log.child({ name: 'rate-limits' }) }) : createLocalRateLimiter();
+  const limiter: RateLimiter = options.redisUrl
+    ? await createRedisRateLimiter({ url: options.redisUrl, log: log.child({ name: 'rate-limits' }) })
+    : createLocalRateLimiter({ monthToDate: (keyId, monthStart) => monthToDate({ db: options.db, keyId, monthStart }) });
   const quotaNotices = options.slack ? createQuotaNotices({ db: options.db, slack: options.slack, log: log.child({ name: 'quota-notices' }) }) : null;
   const prune = (): void =>
     void pruneUsage({ db: options.db, retention: options.policy.usage.retention, now: options.clock() }).then(

@@ -6,6 +6,12 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const COLUMNS = { requests: true, errors4xx: true, errors5xx: true, latencyBuckets: true } as const;
 
+/** Requests stored for a key since `monthStart` (the in-process limiter's starting count). */
+export async function monthToDate(options: { db: Db; keyId: string; monthStart: Date }): Promise<number> {
+  const sum = await options.db.keyUsageDay.aggregate({ where: { keyId: options.keyId, day: { gte: options.monthStart } }, _sum: { requests: true } });
+  return sum._sum.requests ?? 0;
+}
+
 export async function readKeyUsage(options: { db: Db; keyId: string; now: Date }): Promise<UsageReport> {
   const { db, keyId, now } = options;
   const daysFrom = new Date(Math.min(windowStart({ now, periodMs: DAY_MS, count: 30 }).getTime(), startOfMonth(now).getTime()));

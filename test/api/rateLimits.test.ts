@@ -57,6 +57,20 @@ describe.each(limiters)('%s rate limiter', (_name, create) => {
   });
 });
 
+describe('in-process rate limiter after a restart', () => {
+  it('starts each key\'s month from what the store counted, asking once per key and month', async () => {
+    const asked: Array<[string, string]> = [];
+    const limiter = createLocalRateLimiter({ monthToDate: (keyId, monthStart) => (asked.push([keyId, monthStart.toISOString()]), Promise.resolve(3)) });
+    const keyId = newKeyId();
+    // The answer arrives after the first request: that one counts from zero and is added to it.
+    expect(limiter.takeNow({ keyId, limits: LIMITS, now: T0 }).quota.used).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(limiter.takeNow({ keyId, limits: LIMITS, now: at(1000) })).toMatchObject({ allowed: true, quota: { used: 5, remaining: 0 } });
+    expect(limiter.takeNow({ keyId, limits: LIMITS, now: at(2000) })).toMatchObject({ allowed: false, refusedBy: 'quota' });
+    expect(asked).toEqual([[keyId, '2026-11-01T00:00:00.000Z']]);
+  });
+});
+
 describe('redis rate limiter', () => {
   it('holds one limit for every process that shares the Redis', async () => {
     const [a, b] = [await createRedisRateLimiter({ url: REDIS_URL, log }), await createRedisRateLimiter({ url: REDIS_URL, log })];
