@@ -1,14 +1,19 @@
 /**
- * The HTTP API: health and key verification. Plain node:http, no framework, because verify is
+ * The HTTP API: health, key verification and usage reports. Plain node:http, no framework, because verify is
  * the hot path every company API calls on every request.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../runtime/log';
+import type { Db } from '../db/client';
+import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
+import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
 import { verifyKey, type VerifyDeps } from './verify';
 
 export const MAX_BODY_BYTES = 8 * 1024;
+/** A full batch of usage entries, each with a full key at most: ~600 bytes an entry. */
+export const MAX_USAGE_BODY_BYTES = 640 * 1024;
 
 export interface HealthCheck {
   name: string;
@@ -18,6 +23,10 @@ export interface HealthCheck {
 export interface ApiDeps {
   /** Absent where this process does not verify keys (a bot-only process): verification is refused. */
   verify?: VerifyDeps;
+  /** Absent where this process does not verify keys: usage reports are refused like verifications. */
+  ingest?: UsageIngestDeps;
+  /** Serves the usage message's chart at its signed URL (api/usageChart.ts). */
+  chart?: { db: Db; secret: string; clock: () => Date };
   /** Bearer token company APIs present; verification is refused when it is unset. */
   verifyApiToken: string | undefined;
   healthChecks: HealthCheck[];
@@ -43,8 +52,55 @@ export function createApiRoutes(deps: ApiDeps): RouteHandler {
       await answerVerify({ deps, req, res, expectedToken });
       return true;
     }
+    const chart = CHART_PATH_RE.exec(path ?? '');
+    if (chart && deps.chart) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerChart({ chart: deps.chart, keyId: chart[1] as string, req, res });
+      return true;
+    }
+    if (path === '/v1/usage') {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerUsage({ deps, req, res, expectedToken });
+      return true;
+    }
     return false;
   };
+}
+
+async function answerChart(options: { chart: NonNullable<ApiDeps['chart']>; keyId: string; req: IncomingMessage; res: ServerResponse }): Promise<void> {
+  const { chart, keyId, res } = options;
+  const query = new URL(options.req.url ?? '/', 'http://localhost').searchParams;
+  const now = chart.clock();
+  // One answer for a bad, expired or foreign signature: the URL is the only credential.
+  if (!checkChartUrl({ keyId, exp: query.get('exp'), sig: query.get('sig'), now, secret: chart.secret })) {
+    return sendJson(res, 403, { error: 'forbidden', message: 'this chart link is invalid or has expired; ask /apikey usage again' });
+  }
+  const png = await renderUsageChart({ db: chart.db, keyId, now });
+  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'private, max-age=300' });
+  res.end(png);
+}
+
+async function answerUsage(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {
+  const { req, res } = options;
+  const ingest = options.deps.ingest;
+  if (!ingest || !isAuthorized(req.headers.authorization, options.expectedToken)) {
+    req.resume();
+    res.setHeader('www-authenticate', 'Bearer');
+    return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <VERIFY_API_TOKEN>' });
+  }
+  const body = await readBody(req, MAX_USAGE_BODY_BYTES);
+  if (body === null) return sendJson(res, 413, { error: 'payload_too_large', message: `bodies are limited to ${MAX_USAGE_BODY_BYTES} bytes` });
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return sendJson(res, 400, { error: 'bad_json', message: 'the body must be JSON: {"entries": [...]}' });
+  }
+  const parsed = usageBatchSchema.safeParse(json);
+  if (!parsed.success) {
+    return sendJson(res, 400, { error: 'bad_request', message: `the body must be {"entries": [{"keyId" or "key", "status", "latencyMs", "at"}, ...]} with 1 to ${MAX_USAGE_ENTRIES} entries` });
+  }
+  sendJson(res, 200, await ingestUsage(ingest, parsed.data.entries));
 }
 
 async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Promise<void> {

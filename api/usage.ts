@@ -1,31 +1,59 @@
 /**
- * Records how keys are used without a database write per request: verifications update in-memory
- * maps (the last valid use of each key, and requests per key and minute), flushed every second
- * and on clean shutdown. A flush that fails puts its batch back, so the next one carries it.
+ * Records how keys are used without a database write per request: verifications and the outcomes
+ * gateways report (POST /v1/usage) update in-memory maps (the last valid use of each key, and per
+ * key and minute: requests, 4xx, 5xx and a latency histogram), flushed every second and on clean
+ * shutdown. A flush that fails puts its batch back, so the next one carries it.
+ *
+ * Each flush adds the same counts to the minute, hour and day tables in one statement: every
+ * resolution has its own retention (api/usageRetention.ts) and reads never roll minutes up at
+ * query time. Three upserts per batch instead of one is cheap next to a write per request.
  */
 import type { Db } from '../db/client';
+import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
 import type { Logger } from '../runtime/log';
+
+export interface UsageOutcome {
+  keyId: string;
+  at: Date;
+  /** The HTTP status the gateway answered with. */
+  status: number;
+  latencyMs: number;
+}
 
 export interface UsageRecorder {
   /** One verification that found a key; only valid ones move its last-used time. */
   record(use: { keyId: string; at: Date; valid: boolean }): void;
+  /** One request a gateway served with a key: its status and latency (requests are counted by verify). */
+  recordOutcome(outcome: UsageOutcome): void;
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
+interface Cell {
+  requests: number;
+  errors4xx: number;
+  errors5xx: number;
+  /** Empty until an outcome with a latency arrives: most rows only count verifications. */
+  buckets: number[];
+}
+
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 
 export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?: number }): UsageRecorder {
   const { db, log } = options;
   let lastUsed = new Map<string, Date>();
-  /** keyId → minute start (ms) → requests */
-  let counts = new Map<string, Map<number, number>>();
+  /** `${keyId} ${minute start ms}` → counts */
+  let cells = new Map<string, Cell>();
   let flushing: Promise<void> = Promise.resolve();
 
-  const addCount = (keyId: string, minute: number, requests: number): void => {
-    let perMinute = counts.get(keyId);
-    if (!perMinute) counts.set(keyId, (perMinute = new Map()));
-    perMinute.set(minute, (perMinute.get(minute) ?? 0) + requests);
+  const cellAt = (keyId: string, at: Date): Cell => {
+    const ms = at.getTime();
+    const id = `${keyId} ${ms - (ms % MINUTE_MS)}`;
+    let cell = cells.get(id);
+    if (!cell) cells.set(id, (cell = { requests: 0, errors4xx: 0, errors5xx: 0, buckets: [] }));
+    return cell;
   };
 
   const flushLastUsed = async (): Promise<void> => {
@@ -51,31 +79,48 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
   };
 
   const flushCounts = async (): Promise<void> => {
-    if (counts.size === 0) return;
-    const batch = counts;
-    counts = new Map();
-    const ids: string[] = [];
-    const minutes: string[] = [];
-    const requests: number[] = [];
-    for (const [keyId, perMinute] of batch) {
-      for (const [minute, n] of perMinute) {
-        ids.push(keyId);
-        minutes.push(new Date(minute).toISOString());
-        requests.push(n);
-      }
-    }
+    if (cells.size === 0) return;
+    const batch = cells;
+    cells = new Map();
+    const minutes = columns(batch, MINUTE_MS);
+    const hours = columns(batch, HOUR_MS);
+    const days = columns(batch, DAY_MS);
     try {
-      // Several API processes add to the same rows: the upsert adds, never overwrites. A key that
+      // Several API processes add to the same rows: the upserts add, never overwrite. A key that
       // no longer exists is skipped rather than failing the whole batch on its foreign key.
       await db.$executeRaw`
-        INSERT INTO key_usage_minutes (key_id, minute, requests)
-        SELECT u.key_id, u.minute, u.requests
-          FROM unnest(${ids}::text[], ${minutes}::timestamp(3)[], ${requests}::int[]) AS u(key_id, minute, requests)
+        WITH m AS (
+          INSERT INTO key_usage_minutes AS t (key_id, minute, requests, errors_4xx, errors_5xx, latency_buckets)
+          SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
+            FROM unnest(${minutes.ids}::text[], ${minutes.at}::timestamp(3)[], ${minutes.requests}::int[], ${minutes.e4}::int[], ${minutes.e5}::int[], ${minutes.buckets}::text[])
+                 AS u(key_id, at, requests, e4, e5, buckets)
+           WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
+          ON CONFLICT (key_id, minute) DO UPDATE SET
+            requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
+            latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)
+          RETURNING 1
+        ), h AS (
+          INSERT INTO key_usage_hours AS t (key_id, hour, requests, errors_4xx, errors_5xx, latency_buckets)
+          SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
+            FROM unnest(${hours.ids}::text[], ${hours.at}::timestamp(3)[], ${hours.requests}::int[], ${hours.e4}::int[], ${hours.e5}::int[], ${hours.buckets}::text[])
+                 AS u(key_id, at, requests, e4, e5, buckets)
+           WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
+          ON CONFLICT (key_id, hour) DO UPDATE SET
+            requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
+            latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)
+          RETURNING 1
+        )
+        INSERT INTO key_usage_days AS t (key_id, day, requests, errors_4xx, errors_5xx, latency_buckets)
+        SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
+          FROM unnest(${days.ids}::text[], ${days.at}::timestamp(3)[], ${days.requests}::int[], ${days.e4}::int[], ${days.e5}::int[], ${days.buckets}::text[])
+               AS u(key_id, at, requests, e4, e5, buckets)
          WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
-        ON CONFLICT (key_id, minute) DO UPDATE SET requests = key_usage_minutes.requests + excluded.requests`;
+        ON CONFLICT (key_id, day) DO UPDATE SET
+          requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
+          latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)`;
     } catch (error) {
-      for (const [keyId, perMinute] of batch) for (const [minute, n] of perMinute) addCount(keyId, minute, n);
-      log.error('could not record key usage', { rows: ids.length, error });
+      for (const [id, cell] of batch) addCell(cells, id, cell);
+      log.error('could not record key usage', { rows: batch.size, error });
     }
   };
 
@@ -92,11 +137,18 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
 
   return {
     record({ keyId, at, valid }) {
-      const ms = at.getTime();
-      addCount(keyId, ms - (ms % MINUTE_MS), 1);
+      cellAt(keyId, at).requests += 1;
       if (!valid) return;
       const previous = lastUsed.get(keyId);
       if (!previous || previous < at) lastUsed.set(keyId, at);
+    },
+    recordOutcome({ keyId, at, status, latencyMs }) {
+      const cell = cellAt(keyId, at);
+      if (status >= 400 && status < 500) cell.errors4xx += 1;
+      if (status >= 500) cell.errors5xx += 1;
+      if (cell.buckets.length === 0) cell.buckets = new Array<number>(LATENCY_BUCKETS).fill(0);
+      const bucket = bucketOf(latencyMs);
+      cell.buckets[bucket] = (cell.buckets[bucket] ?? 0) + 1;
     },
     flush,
     async stop() {
@@ -104,4 +156,34 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
       await flush();
     },
   };
+}
+
+function addCell(into: Map<string, Cell>, id: string, cell: Cell): void {
+  const existing = into.get(id);
+  if (!existing) return void into.set(id, cell);
+  existing.requests += cell.requests;
+  existing.errors4xx += cell.errors4xx;
+  existing.errors5xx += cell.errors5xx;
+  if (cell.buckets.length > 0) existing.buckets = cell.buckets.map((n, i) => n + (existing.buckets[i] ?? 0));
+}
+
+/** The batch re-keyed by the start of its `resolutionMs` period, as parallel arrays for unnest. */
+function columns(batch: Map<string, Cell>, resolutionMs: number): { ids: string[]; at: string[]; requests: number[]; e4: number[]; e5: number[]; buckets: string[] } {
+  const rows = new Map<string, Cell>();
+  for (const [id, cell] of batch) {
+    const [keyId, minute] = id.split(' ') as [string, string];
+    const start = Number(minute) - (Number(minute) % resolutionMs);
+    addCell(rows, `${keyId} ${start}`, { ...cell, buckets: [...cell.buckets] });
+  }
+  const out = { ids: [] as string[], at: [] as string[], requests: [] as number[], e4: [] as number[], e5: [] as number[], buckets: [] as string[] };
+  for (const [id, cell] of rows) {
+    const [keyId, start] = id.split(' ') as [string, string];
+    out.ids.push(keyId);
+    out.at.push(new Date(Number(start)).toISOString());
+    out.requests.push(cell.requests);
+    out.e4.push(cell.errors4xx);
+    out.e5.push(cell.errors5xx);
+    out.buckets.push(`{${cell.buckets.join(',')}}`);
+  }
+  return out;
 }

@@ -6,7 +6,10 @@
  */
 import { parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
-import { findEnvironmentByTag, type Policy } from '../domain/policy';
+import { findEnvironmentByTag, rateLimitFor, type Policy } from '../domain/policy';
+import type { RateDecision } from '../domain/rateLimit';
+import type { QuotaNotices } from './quotaNotices';
+import type { RateLimiter } from './rateLimiter';
 import type { UsageRecorder } from './usage';
 import type { KeyRecord, VerifyCache } from './verifyCache';
 
@@ -20,6 +23,13 @@ export interface VerifyResult {
   environment: string | null;
   scopes: string[] | null;
   expiresAt: string | null;
+  /**
+   * Present for a valid or rate-limited key whose environment has limits: the per-second bucket
+   * (limit = burst) and the monthly quota, each with what remains and when it resets. Gateways
+   * pass them on as RateLimit headers.
+   */
+  rateLimit?: { limit: number; remaining: number; reset: string };
+  quota?: { limit: number; remaining: number; reset: string };
 }
 
 const NONE = { keyId: null, owner: null, environment: null, scopes: null, expiresAt: null } as const;
@@ -34,6 +44,10 @@ export interface VerifyDeps {
   cache?: VerifyCache;
   /** Told about every verification that found a key (last use, per-minute counts). */
   usage?: Pick<UsageRecorder, 'record'>;
+  /** Per-key limits from the policy; without one, keys are unlimited. */
+  limiter?: RateLimiter;
+  /** Told how much of its monthly quota a key used, to warn its owner. */
+  quotaNotices?: Pick<QuotaNotices, 'observe'>;
 }
 
 export async function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult> {
@@ -46,9 +60,22 @@ export async function verifyKey(deps: VerifyDeps, candidate: string): Promise<Ve
   const key = await lookupKey(deps, hashKey({ key: candidate, secret: deps.keyHashSecret }));
   if (!key) return { valid: false, code: 'NOT_FOUND', ...NONE };
   const now = deps.clock();
-  const code = codeFor(key, now);
+  const found = { keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
+  let code = codeFor(key, now);
+  const limits = code === 'VALID' && deps.limiter ? rateLimitFor(deps.policy, key.environment) : null;
+  // Only a key that would be valid spends its limits: a revoked key's callers are refused anyway.
+  const decision = limits && deps.limiter ? await deps.limiter.take({ keyId: key.id, limits, now }) : null;
+  if (decision && !decision.allowed) code = 'RATE_LIMITED';
   deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
-  return { valid: code === 'VALID', code, keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
+  if (decision?.allowed) deps.quotaNotices?.observe({ keyId: key.id, ownerId: key.ownerId, used: decision.quota.used, quota: decision.quota.limit, now });
+  return { valid: code === 'VALID', code, ...found, ...(decision ? limitFields(decision) : {}) };
+}
+
+function limitFields(decision: RateDecision): Pick<VerifyResult, 'rateLimit' | 'quota'> {
+  const quota = { limit: decision.quota.limit, remaining: decision.quota.remaining, reset: decision.quota.reset.toISOString() };
+  const rate = { limit: decision.rate.limit, remaining: decision.rate.remaining, reset: decision.rate.reset.toISOString() };
+  // A refusal by the quota names the quota as the limit: that is what the caller waits for.
+  return { rateLimit: decision.refusedBy === 'quota' ? quota : rate, quota };
 }
 
 /** Expiry is judged now, not when the lookup was cached: a cached key still expires on time. */
@@ -59,7 +86,7 @@ function codeFor(key: KeyRecord, now: Date): VerifyCode {
   return 'VALID';
 }
 
-async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
+export async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
   const cached = deps.cache?.get(hash);
   if (cached) return cached.record;
   const token = deps.cache?.begin() ?? 0;

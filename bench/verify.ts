@@ -3,13 +3,14 @@
  *
  *   1. Throughput and latency at a fixed concurrency: a no-op JSON endpoint, verify with a cache
  *      hit, verify with a cache miss (each key verified once, so each is a database lookup), and
- *      verify's throughput as a ratio of the no-op's (target: at least 0.5).
+ *      verify's throughput as a ratio of the no-op's (target: at least 0.5); verify with rate
+ *      limits in Redis as a ratio of verify without them; POST /v1/usage ingestion in entries/s.
  *   2. Revocation propagation: from the Revoke confirmation in Slack to both of two API processes
  *      answering REVOKED (target: p99 under one second).
  *
  * Settings: BENCH_CONCURRENCY (32), BENCH_SECONDS (5, per scenario), BENCH_ROUNDS (5: the scenarios
  * take turns, so that drifting background load affects them alike), BENCH_MISS_KEYS (60000), BENCH_REVOCATIONS
- * (120), BENCH_DATABASE_URL (PostgreSQL to create throwaway databases on; default TEST_DATABASE_URL
+ * (120), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL (PostgreSQL to create throwaway databases on; default TEST_DATABASE_URL
  * or postgresql://postgres@127.0.0.1:5432/postgres). Needs the `temporal` CLI for part 2.
  */
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { loadPolicy } from '../config/policyFile';
 import { createLogger } from '../runtime/log';
 import { measurePropagation } from './revocationPropagation';
 import { ms, summarize, table } from './stats';
-import { measureThroughput } from './verifyThroughput';
+import { USAGE_BATCH, USAGE_CONCURRENCY, measureThroughput } from './verifyThroughput';
 
 const setting = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -38,18 +39,24 @@ async function main(): Promise<void> {
 
   console.log(`keyops verify benchmark: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`\n1. Throughput: ${concurrency} concurrent keep-alive connections from a separate load-generator process, ${seconds} s per scenario in ${rounds} interleaved rounds\n`);
-  const results = await measureThroughput({ policy, concurrency, seconds, rounds, missKeys, log, say });
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const results = await measureThroughput({ policy, concurrency, seconds, rounds, missKeys, redisUrl, log, say });
   const rows = (
     [
       ['no-op JSON endpoint', results.noop],
       ['verify, cache hit', results.hit],
       ['verify, cache miss', results.miss],
+      ['verify, cache hit, limits in Redis', results.limited],
+      [`POST /v1/usage, ${USAGE_BATCH} entries a batch`, results.usage],
     ] as const
   ).map(([name, r]) => [name, r.requests, r.errors, Math.round(r.perSecond), ms(r.latencyMs.p50), ms(r.latencyMs.p99), (r.perSecond / results.noop.perSecond).toFixed(2)]);
   console.log(table(['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'x no-op'], rows));
   if (results.miss.ranOut) console.log(`(the cache-miss runs used up all ${missKeys} keys before their time was up; raise BENCH_MISS_KEYS for full runs)`);
   const ratio = results.hit.perSecond / results.noop.perSecond;
   console.log(`\nverify (cache hit) throughput = ${ratio.toFixed(2)} x the no-op's: ${ratio >= 0.5 ? 'meets' : 'MISSES'} the 0.5 target`);
+  const limitedRatio = results.limited.perSecond / results.hit.perSecond;
+  console.log(`verify with rate limiting in Redis = ${limitedRatio.toFixed(2)} x verify without it (p50 ${ms(results.limited.latencyMs.p50)} ms vs ${ms(results.hit.latencyMs.p50)} ms)`);
+  console.log(`POST /v1/usage ingestion: ${Math.round(results.usage.perSecond * USAGE_BATCH).toLocaleString('en-US')} entries/s (${USAGE_CONCURRENCY} concurrent batches of ${USAGE_BATCH})`);
 
   console.log(`\n2. Revocation propagation: Revoke confirmed in Slack (fake Slack → real Bolt app) → both of 2 API processes answer REVOKED\n`);
   const samples = await measurePropagation({ policy, revocations, log, say });

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       slack,
       keyHashSecret: env.KEY_HASH_SECRET ?? (generated?.keyHashSecret as string),
       verifyApiToken: env.VERIFY_API_TOKEN ?? generated?.verifyApiToken,
+      redisUrl: env.REDIS_URL,
+      publicUrl: env.PUBLIC_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
       log,

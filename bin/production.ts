@@ -26,6 +26,8 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       slack,
       keyHashSecret: env.KEY_HASH_SECRET,
       verifyApiToken: env.VERIFY_API_TOKEN,
+      redisUrl: env.REDIS_URL,
+      publicUrl: env.PUBLIC_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
       log,

@@ -18,4 +18,6 @@ export interface BotDeps {
   keyHashSecret: string;
   /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
   lifecycles: KeyLifecycles;
+  /** The API's public address: usage messages then show a chart at a signed URL. */
+  publicUrl?: string;
 }

@@ -42,6 +42,10 @@ export const envSchema = z.object({
   VERIFY_API_TOKEN: secret(16),
   KEY_HASH_SECRET: secret(32),
   POLICY_FILE: optionalText,
+  /** Where the API is reachable from Slack (for the usage chart's signed image URL); unset, no chart. */
+  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  /** Per-key rate limits shared by every API process; unset, each process enforces them alone. */
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
   KEY_DISPLAY_SECONDS: displaySeconds,
   /** Ports of the embedded servers `npm start` runs when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   EMBEDDED_POSTGRES_PORT: port(1, 54329),

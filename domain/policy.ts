@@ -34,6 +34,23 @@ const rateLimitSchema = z.strictObject({
   monthlyQuota: z.number().int().positive(),
 });
 
+/** How long usage is kept at each resolution (durations in seconds once parsed). */
+const usageSchema = z
+  .strictObject({
+    retention: z
+      .strictObject({
+        minutes: durationSchema.prefault('7d'),
+        hours: durationSchema.prefault('90d'),
+        days: durationSchema.prefault('400d'),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+  .refine((u) => u.retention.minutes <= u.retention.hours && u.retention.hours <= u.retention.days, {
+    message: 'keep coarser resolutions at least as long as finer ones (minutes ≤ hours ≤ days)',
+    path: ['retention'],
+  });
+
 const approvalSchema = z.strictObject({
   approvers: idList,
   sensitiveApprovers: idList,
@@ -65,6 +82,7 @@ export const policySchema = z
     }),
     limits: z.strictObject({ keyRequestsPerUserPerHour: z.number().int().positive() }),
     rateLimits: z.record(z.string(), rateLimitSchema).default({}),
+    usage: usageSchema,
   })
   .superRefine((policy, ctx) => {
     const scopeNames = new Set(policy.scopes.map((s) => s.name));
@@ -128,6 +146,13 @@ export function requestNeedsApproval(policy: Policy, request: { environment: str
   const env = findEnvironment(policy, request.environment);
   if (env?.approval === 'required') return true;
   return policy.scopes.some((s) => s.sensitive && request.scopes.includes(s.name));
+}
+
+export type RateLimit = z.output<typeof rateLimitSchema>;
+
+/** The per-key limits of an environment; null when the policy sets none (unlimited). */
+export function rateLimitFor(policy: Policy, environment: string): RateLimit | null {
+  return policy.rateLimits[environment] ?? null;
 }
 
 export type Role = 'admin' | 'oncall' | 'viewer' | 'developer';

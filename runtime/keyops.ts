@@ -8,6 +8,7 @@ import { createActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
+import type { UsageIngestDeps } from '../api/usageIngest';
 import { startVerifyService } from '../api/verifyService';
 import { createRoleResolver } from '../bot/access/roles';
 import { createSlackApp, type SlackConfig } from '../bot/app';
@@ -30,6 +31,10 @@ export interface KeyopsOptions {
   slack: SlackConfig | null;
   keyHashSecret: string;
   verifyApiToken: string | undefined;
+  /** Rate limits across API processes (REDIS_URL). */
+  redisUrl?: string;
+  /** The API's public address (PUBLIC_URL): usage messages then carry a chart served by the API. */
+  publicUrl?: string;
   displaySeconds: number;
   port: number;
   host?: string;
@@ -107,6 +112,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
             keyHashSecret: options.keyHashSecret,
             lifecycles,
+            ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
           },
         })
       : null;
@@ -115,10 +121,23 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     if (options.roles.api || options.roles.bot) {
       // Pushed before the server, so it stops after it: usage counted by the last requests is flushed.
       let verify: VerifyDeps | undefined;
+      let ingest: UsageIngestDeps | undefined;
       if (options.roles.api) {
-        const service = await startVerifyService({ db, databaseUrl: options.databaseUrl, policy: options.policy, keyHashSecret: options.keyHashSecret, clock, log: log.child({ name: 'api' }) });
+        const service = await startVerifyService({
+          db,
+          databaseUrl: options.databaseUrl,
+          policy: options.policy,
+          keyHashSecret: options.keyHashSecret,
+          clock,
+          log: log.child({ name: 'api' }),
+          redisUrl: options.redisUrl,
+          // Quota notices are direct messages: without a bot token there is nobody to send them.
+          ...(options.slack?.botToken ? { slack } : {}),
+        });
         stops.push(() => service.stop());
         verify = service.deps;
+        ingest = { db, verify, usage: service.usage, maxAgeSeconds: options.policy.usage.retention.minutes };
+        log.info('rate limits', { shared: options.redisUrl ? 'redis' : 'per process', quotaNotices: options.slack?.botToken ? 'on' : 'off (no SLACK_BOT_TOKEN)' });
       }
       const healthChecks: HealthCheck[] = [
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
@@ -126,6 +145,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       ];
       const routes = createApiRoutes({
         verify,
+        ingest,
+        ...(options.roles.api ? { chart: { db, secret: options.keyHashSecret, clock } } : {}),
         verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
         healthChecks,
         log: log.child({ name: 'api' }),

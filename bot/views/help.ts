@@ -10,7 +10,7 @@ const USAGE: Array<[string, string]> = [
   ['revoke <key>', 'revoke a key now (your own; on-call and admins: any key)'],
   ['revoke @person', 'on-call and admins: revoke every live key of a person at once (offboarding)'],
   ['revoke env:<environment>', 'on-call and admins: revoke every live key of an environment at once'],
-  ['usage <key>', 'how a key is used'],
+  ['usage <key>', 'how a key is used: requests, errors, latency, limits (your own; admins, viewers and on-call: any key)'],
   ['approvals', 'requests waiting for your decision, and your own pending requests'],
   ['help', 'this message'],
 ];

@@ -18,7 +18,7 @@ export interface ApiProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startApiProcess(options: { databaseUrl: string; temporalAddress: string; readyTimeoutMs?: number }): Promise<ApiProcess> {
+export async function startApiProcess(options: { databaseUrl: string; temporalAddress: string; readyTimeoutMs?: number; env?: Record<string, string> }): Promise<ApiProcess> {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['bin/api.ts'], {
     cwd: ROOT,
     env: {
@@ -30,6 +30,7 @@ export async function startApiProcess(options: { databaseUrl: string; temporalAd
       VERIFY_API_TOKEN: VERIFY_TOKEN,
       PORT: '0',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

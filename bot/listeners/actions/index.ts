@@ -7,7 +7,7 @@ import { registerExtendKey } from './extendKey';
 import { registerKeepKey } from './keepKey';
 import { registerKeyListPage } from './keyListPage';
 import { registerNewKeyEnvironment } from './newKeyEnvironment';
-import { registerNotYetAvailable } from './notYetAvailable';
+import { registerKeyUsage } from './keyUsage';
 import { registerRotateKey } from './rotateKey';
 import { registerRotationChoices } from './rotationChoice';
 import { registerRevealKey } from './revealKey';
@@ -25,5 +25,5 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerKeepKey(app, deps);
   registerRotateKey(app, deps);
   registerRotationChoices(app, deps);
-  registerNotYetAvailable(app, deps);
+  registerKeyUsage(app, deps);
 }

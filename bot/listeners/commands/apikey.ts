@@ -11,11 +11,9 @@ import { listSubcommand } from './subcommands/list';
 import { newSubcommand } from './subcommands/new';
 import { revokeSubcommand } from './subcommands/revoke';
 import { rotateSubcommand } from './subcommands/rotate';
+import { usageSubcommand } from './subcommands/usage';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand, approvalsSubcommand, revokeSubcommand];
-
-/** Named in the help and the contract but not built yet: say so rather than "unknown". */
-const NOT_YET = new Set(['usage']);
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand, approvalsSubcommand, revokeSubcommand, usageSubcommand];
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));
@@ -28,9 +26,6 @@ export function registerApikeyCommand(app: App, deps: BotDeps): void {
     const subcommand = byName.get(name.toLowerCase());
     if (subcommand) return subcommand.run({ args, command, deps });
     await command.ack();
-    const text = NOT_YET.has(name.toLowerCase())
-      ? `\`${COMMAND} ${name}\` is not available in this version of keyops yet. \`${COMMAND} help\` lists what is.`
-      : `keyops does not know \`${name}\`. Try \`${COMMAND} help\`.`;
-    await command.respond({ response_type: 'ephemeral', text });
+    await command.respond({ response_type: 'ephemeral', text: `keyops does not know \`${name}\`. Try \`${COMMAND} help\`.` });
   });
 }

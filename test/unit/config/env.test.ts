@@ -62,6 +62,12 @@ describe('parseEnv', () => {
     expect(message).toMatch(/^ {2}KEY_DISPLAY_SECONDS: must be between 5 and 1500 seconds/m);
   });
 
+  it('takes REDIS_URL as a redis:// or rediss:// URL and refuses anything else', () => {
+    expect(parseEnv({ REDIS_URL: 'rediss://cache.internal:6380/0' }).REDIS_URL).toBe('rediss://cache.internal:6380/0');
+    expect(parseEnv({}).REDIS_URL).toBeUndefined();
+    expect(envError({ REDIS_URL: 'http://cache.internal' })).toMatch(/^ {2}REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/m);
+  });
+
   it.each(['abc', '70000', '-1', '80.5'])('PORT=%j is rejected', (value) => {
     expect(envError({ PORT: value })).toMatch(/^ {2}PORT: /m);
   });

@@ -191,6 +191,14 @@ describe('a bad policy file names the file, the line, the field and the reason',
     expect(policyError(text)).toContain('rateLimits.stage: unknown environment "stage"');
   });
 
+  it('keeps usage 7 days per minute, 90 per hour and 400 per day unless told otherwise, coarser never shorter', () => {
+    expect(parsePolicy({ text: exampleText, file: EXAMPLE }).usage.retention).toEqual({ minutes: 7 * 86_400, hours: 90 * 86_400, days: 400 * 86_400 });
+    const withoutSection = exampleText.replace(/^usage:\n(?: {2}.*\n)+/m, '');
+    expect(withoutSection).not.toContain('retention:');
+    expect(parsePolicy({ text: withoutSection, file: FILE }).usage.retention).toEqual({ minutes: 7 * 86_400, hours: 90 * 86_400, days: 400 * 86_400 });
+    expect(policyError(replaceLine(exampleText, 'hours: 90d', 'hours: 3d'))).toContain('usage.retention: keep coarser resolutions at least as long as finer ones');
+  });
+
   it('a defaultGrace outside graceOptions is rejected', () => {
     const text = replaceLine(exampleText, 'defaultGrace: 24h', 'defaultGrace: 2h');
     expect(policyError(text)).toContain(`${FILE}:${lineOf(text, 'defaultGrace: 2h')}: rotation.defaultGrace: defaultGrace must be one of graceOptions`);

@@ -1,0 +1,194 @@
+/**
+ * POST /v1/usage and the usage store over real HTTP against the real PostgreSQL: entries judged
+ * one by one, counts rolled up to minutes, hours and days with exact percentiles, retention.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiRoutes } from '../../api/routes';
+import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
+import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
+import { signChartUrl } from '../../api/usageChart';
+import { pruneUsage } from '../../api/usageRetention';
+import type { VerifyDeps } from '../../api/verify';
+import { loadPolicy } from '../../config/policyFile';
+import { createDb, type Db } from '../../db/client';
+import { readKeyUsage } from '../../db/keyUsage';
+import { mintKey, parseKey } from '../../domain/keyFormat';
+import { hashKey } from '../../domain/keyHash';
+import { maskKey } from '../../domain/keyMask';
+import { createLogger } from '../../runtime/log';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+
+const SECRET = 'test-hash-secret-that-is-long-enough-000';
+const TOKEN = 'verify-token-0123456789';
+const { policy } = loadPolicy(undefined);
+const logLines: string[] = [];
+const log = createLogger({ name: 'test', sink: (line) => void logLines.push(line) });
+const HOUR = 3_600_000;
+
+let database: TestDatabase;
+let db: Db;
+let server: http.Server;
+let baseUrl: string;
+let usage: UsageRecorder;
+let lookup: KeyLookup;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ databaseUrl: database.url });
+  usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
+  lookup = createKeyLookup({ databaseUrl: database.url, log });
+  const verify: VerifyDeps = { findKey: (hash) => lookup.find(hash), policy, keyHashSecret: SECRET, clock: () => new Date(), usage };
+  const chart = { db, secret: SECRET, clock: () => new Date() };
+  const routes = createApiRoutes({ verify, ingest: { db, verify, usage, maxAgeSeconds: policy.usage.retention.minutes }, chart, verifyApiToken: TOKEN, healthChecks: [], log });
+  server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await usage.stop();
+  await lookup.close();
+  await new Promise((resolve) => server.close(resolve));
+  await db.$disconnect();
+  await database.drop();
+});
+
+async function report(body: unknown, token: string | null = TOKEN): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+  const res = await fetch(`${baseUrl}/v1/usage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, text };
+}
+
+let seq = 0;
+async function storeKey(): Promise<{ key: string; id: string }> {
+  const key = mintKey({ prefix: policy.keyPrefix, envTag: 'test' });
+  const parsed = parseKey(key);
+  if (!parsed.ok) throw new Error('bad key');
+  const id = `key_${String(++seq).padStart(16, '0')}`;
+  await db.apiKey.create({
+    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment: 'test', scopes: ['read'], status: 'ACTIVE', keyHash: hashKey({ key, secret: SECRET }), maskedKey: maskKey(parsed.key), expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  return { key, id };
+}
+
+describe('POST /v1/usage', () => {
+  it('refuses a missing token, and a body that is not a batch of 1 to 1,000 entries', async () => {
+    expect((await report({ entries: [] }, null)).status).toBe(401);
+    expect((await report({ entries: [] })).status).toBe(400);
+    expect((await report([{ status: 200 }])).status).toBe(400);
+    const entry = { keyId: 'key_0000000000000001', status: 200, latencyMs: 1, at: new Date().toISOString() };
+    expect((await report({ entries: Array(1001).fill(entry) })).status).toBe(400);
+  });
+
+  it('keeps the good entries of a batch and names each bad one by index and reason, never repeating a key', async () => {
+    const { key, id } = await storeKey();
+    const now = Date.now();
+    const at = new Date(now - 1000).toISOString();
+    const unknownKey = mintKey({ prefix: policy.keyPrefix, envTag: 'test' });
+    const { status, json, text } = await report({
+      entries: [
+        { keyId: id, status: 200, latencyMs: 12, at },
+        { key, status: 503, latencyMs: 900, at: now - 2000 },
+        { keyId: id, status: 700, latencyMs: 1, at },
+        { keyId: id, status: 200, latencyMs: 1, at: new Date(now + 10 * 60_000).toISOString() },
+        { keyId: id, status: 200, latencyMs: 1, at: new Date(now - 8 * 86_400_000).toISOString() },
+        { keyId: 'key_ZZZZZZZZZZZZZZZZ', status: 200, latencyMs: 1, at },
+        { key: unknownKey, status: 200, latencyMs: 1, at },
+        { key: `${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`, status: 200, latencyMs: 1, at },
+        { key, keyId: id, status: 200, latencyMs: 1, at },
+        { keyId: id, status: 404, latencyMs: -1, at },
+        'nonsense',
+        { keyId: id, status: 404, latencyMs: 30, at },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(json.accepted).toBe(3);
+    expect(json.rejected).toEqual([
+      { index: 2, reason: expect.stringMatching(/^status:/) },
+      { index: 3, reason: 'at: in the future' },
+      { index: 4, reason: 'at: older than the 7 days usage is kept per minute' },
+      { index: 5, reason: expect.stringMatching(/^unknown key/) },
+      { index: 6, reason: expect.stringMatching(/^unknown key/) },
+      { index: 7, reason: 'key: malformed (wrong shape or checksum)' },
+      { index: 8, reason: 'give exactly one of keyId or key' },
+      { index: 9, reason: expect.stringMatching(/^latencyMs:/) },
+      { index: 10, reason: expect.stringMatching(/^entry:/) },
+    ]);
+    expect(text).not.toContain(key.slice(8));
+    expect(text).not.toContain(unknownKey.slice(8));
+
+    await usage.flush();
+    const usageNow = await readKeyUsage({ db, keyId: id, now: new Date() });
+    expect(usageNow.last24h).toMatchObject({ requests: 0, reported: 3, errors4xx: 1, errors5xx: 1, latency: { p50: 50, p95: 1000, p99: 1000 } });
+    expect(logLines.join('\n')).not.toContain(key.slice(8));
+  });
+});
+
+describe('GET /v1/usage/chart/<key id>.png', () => {
+  it('serves the 30-day chart at a signed URL and refuses a tampered or foreign one', async () => {
+    const { id } = await storeKey();
+    const other = await storeKey();
+    const url = new URL(signChartUrl({ publicUrl: baseUrl, keyId: id, now: new Date(), secret: SECRET }));
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await res.arrayBuffer()).subarray(1, 4).toString('ascii')).toBe('PNG');
+    const foreign = new URL(url.toString().replace(id, other.id));
+    expect((await fetch(foreign)).status).toBe(403);
+    url.searchParams.set('exp', String(Number(url.searchParams.get('exp')) + 60));
+    expect((await fetch(url)).status).toBe(403);
+  });
+});
+
+describe('usage roll-ups', () => {
+  it('adds the same counts to minutes, hours and days, and answers totals and percentiles exactly', async () => {
+    const { id } = await storeKey();
+    const now = new Date();
+    const thisHour = now.getTime() - (now.getTime() % HOUR);
+    // Two minutes in the previous hour, one in this hour; verifications plus reported outcomes.
+    const earlier = new Date(thisHour - HOUR + 5 * 60_000);
+    const earlierToo = new Date(thisHour - HOUR + 6 * 60_000);
+    const recent = new Date(thisHour + 1000);
+    for (let i = 0; i < 4; i++) usage.record({ keyId: id, at: earlier, valid: true });
+    for (let i = 0; i < 6; i++) usage.record({ keyId: id, at: earlierToo, valid: true });
+    for (let i = 0; i < 10; i++) usage.record({ keyId: id, at: recent, valid: true });
+    // 20 outcomes: 14 fast 2xx (3 ms), 3 at 40 ms with 404, 2 at 300 ms 2xx, 1 at 3 s with 500.
+    const outcomes = [...Array(14).fill([200, 3]), ...Array(3).fill([404, 40]), ...Array(2).fill([200, 300]), [500, 3000]] as Array<[number, number]>;
+    outcomes.forEach(([status, latencyMs], i) => usage.recordOutcome({ keyId: id, at: i % 2 ? earlier : recent, status, latencyMs }));
+    await usage.flush();
+    // A second process's flush into the same rows adds, bucket by bucket.
+    usage.recordOutcome({ keyId: id, at: recent, status: 200, latencyMs: 3 });
+    await usage.flush();
+
+    expect((await db.keyUsageMinute.findMany({ where: { keyId: id }, orderBy: { minute: 'asc' } })).map((r) => r.requests)).toEqual([4, 6, 10]);
+    // Odd outcomes went to the earlier hour (one 404, one 500), even ones to this hour (two 404s).
+    expect((await db.keyUsageHour.findMany({ where: { keyId: id }, orderBy: { hour: 'asc' } })).map((r) => [r.requests, r.errors4xx, r.errors5xx])).toEqual([[10, 1, 1], [10, 2, 0]]);
+    const dayRows = await db.keyUsageDay.findMany({ where: { keyId: id } });
+    expect(dayRows.reduce((sum, r) => sum + r.requests, 0)).toBe(20);
+    expect(dayRows.reduce((sum, r) => sum + r.errors4xx, 0)).toBe(3);
+
+    const result = await readKeyUsage({ db, keyId: id, now });
+    expect(result.last24h.series.slice(-2)).toEqual([10, 10]);
+    expect(result.last24h).toMatchObject({ requests: 20, reported: 21, errors4xx: 3, errors5xx: 1, latency: { p50: 5, p95: 500, p99: 5000 } });
+    expect(result.last30d).toMatchObject({ requests: 20, reported: 21, errors4xx: 3, errors5xx: 1, latency: { p50: 5, p95: 500, p99: 5000 } });
+    expect(result.peakMinute).toBe(10);
+  });
+
+  it('drops each resolution after its own retention', async () => {
+    const { id } = await storeKey();
+    const now = new Date('2026-11-29T12:00:00Z');
+    const at = (days: number): Date => new Date(now.getTime() - days * 86_400_000);
+    await db.keyUsageMinute.createMany({ data: [{ keyId: id, minute: at(8), requests: 1 }, { keyId: id, minute: at(6), requests: 1 }] });
+    await db.keyUsageHour.createMany({ data: [{ keyId: id, hour: at(91), requests: 1 }, { keyId: id, hour: at(89), requests: 1 }] });
+    await db.keyUsageDay.createMany({ data: [{ keyId: id, day: at(401), requests: 1 }, { keyId: id, day: at(399), requests: 1 }] });
+    await pruneUsage({ db, retention: policy.usage.retention, now });
+    expect((await db.keyUsageMinute.findMany({ where: { keyId: id } })).map((r) => r.minute)).toEqual([at(6)]);
+    expect((await db.keyUsageHour.findMany({ where: { keyId: id } })).map((r) => r.hour)).toEqual([at(89)]);
+    expect((await db.keyUsageDay.findMany({ where: { keyId: id } })).map((r) => r.day)).toEqual([at(399)]);
+  });
+});
