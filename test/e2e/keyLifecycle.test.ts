@@ -207,5 +207,6 @@ describe('lifecycle workflows', () => {
     expect(JSON.parse(reconciled)).toMatchObject({ started: 0, failed: 0 });
     expect(await runningLifecycles(keyId)).toBe(1);
     expect(await runningLifecycles(orphan?.id as string)).toBe(1);
-  });
+    // Two worker restarts and three reconciliations: minutes on a loaded 2-core machine.
+  }, 150_000);
 });

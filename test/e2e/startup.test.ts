@@ -57,7 +57,8 @@ describe('npm start with nothing configured', () => {
       expect(await second.stop()).toBe(0);
     }
     expect(serversOf(dataDir)).toBe('');
-  });
+    // Two cold starts of PostgreSQL, Temporal and keyops, and two clean stops.
+  }, 240_000);
 
   it('refuses to start with a bad policy file, naming the file, line and field', async () => {
     await expect(spawnKeyops({ entry: 'keyops', env: { ...env, POLICY_FILE: path.resolve(__dirname, 'fixtures/bad-policy.yaml') } })).rejects.toThrow(/bad-policy\.yaml:\d+: .*environments\.0\.defaultLifetime/);
