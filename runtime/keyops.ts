@@ -93,10 +93,17 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       });
       log.info('worker running', { namespace: options.temporal.namespace });
       // In the background: the worker serves the workflows it starts, and start-up is not held up.
-      reconcileKeyLifecycles({ db, client: temporal.client, policy: options.policy, log, taskQueue: options.taskQueue }).then(
+      // A shutdown stops it between two starts (the next start-up finishes the job) before the
+      // connections it uses close.
+      const stopReconciling = new AbortController();
+      const reconciling = reconcileKeyLifecycles({ db, client: temporal.client, policy: options.policy, log, taskQueue: options.taskQueue, signal: stopReconciling.signal }).then(
         (result) => log.info('key lifecycles reconciled', { ...result }),
         (error: unknown) => log.error('key lifecycle reconciliation failed', { error }),
       );
+      stops.push(async () => {
+        stopReconciling.abort();
+        await reconciling;
+      });
     }
 
     const slackApp = options.roles.bot && options.slack

@@ -16,6 +16,8 @@ import { keyLifecycleWorkflow, keyLifecycleWorkflowId } from '../workflows/keyLi
 import { TASK_QUEUE } from './taskQueue';
 
 export interface ReconcileResult {
+  /** False when a shutdown stopped it before every active key was seen. */
+  complete: boolean;
   activeKeys: number;
   started: number;
   alreadyRunning: number;
@@ -23,16 +25,18 @@ export interface ReconcileResult {
   ms: number;
 }
 
-export async function reconcileKeyLifecycles(options: { db: Db; client: Client; policy: Policy; log: Logger; taskQueue?: string; pageSize?: number; concurrency?: number }): Promise<ReconcileResult> {
+export async function reconcileKeyLifecycles(options: { db: Db; client: Client; policy: Policy; log: Logger; taskQueue?: string; pageSize?: number; concurrency?: number; signal?: AbortSignal }): Promise<ReconcileResult> {
   const began = Date.now();
   const { db, client, log } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  const running = await runningLifecycles({ client, log });
-  const result: ReconcileResult = { activeKeys: 0, started: 0, alreadyRunning: 0, failed: 0, ms: 0 };
+  const running = await runningLifecycles({ client, log, signal: options.signal });
+  const result: ReconcileResult = { complete: false, activeKeys: 0, started: 0, alreadyRunning: 0, failed: 0, ms: 0 };
+  const stopped = (): boolean => options.signal?.aborted === true;
 
   const schedule = noticeScheduleOf(options.policy);
 
   const start = async (key: LifecycleKey): Promise<void> => {
+    if (stopped()) return;
     const keyId = key.id;
     const facts = toLifecycleFacts(key);
     try {
@@ -55,14 +59,17 @@ export async function reconcileKeyLifecycles(options: { db: Db; client: Client; 
   };
 
   let cursor: string | undefined;
-  for (;;) {
+  while (!stopped()) {
     const page = await db.apiKey.findMany({
       where: { status: 'ACTIVE', ...(cursor ? { id: { gt: cursor } } : {}) },
       select: LIFECYCLE_KEY_SELECT,
       orderBy: { id: 'asc' },
       take: options.pageSize ?? 1000,
     });
-    if (page.length === 0) break;
+    if (page.length === 0) {
+      result.complete = true;
+      break;
+    }
     cursor = page[page.length - 1]?.id;
     result.activeKeys += page.length;
     const missing = page.filter((k) => !running.has(keyLifecycleWorkflowId(k.id)));
@@ -74,10 +81,13 @@ export async function reconcileKeyLifecycles(options: { db: Db; client: Client; 
 }
 
 /** Best effort: visibility lags a little, and a start refused as a duplicate is just as good. */
-async function runningLifecycles(options: { client: Client; log: Logger }): Promise<Set<string>> {
+async function runningLifecycles(options: { client: Client; log: Logger; signal?: AbortSignal }): Promise<Set<string>> {
   const ids = new Set<string>();
   try {
-    for await (const wf of options.client.workflow.list({ query: `WorkflowType = '${keyLifecycleWorkflow.name}' AND ExecutionStatus = 'Running'` })) ids.add(wf.workflowId);
+    for await (const wf of options.client.workflow.list({ query: `WorkflowType = '${keyLifecycleWorkflow.name}' AND ExecutionStatus = 'Running'` })) {
+      ids.add(wf.workflowId);
+      if (options.signal?.aborted) break;
+    }
   } catch (error) {
     options.log.warn('could not list running key lifecycles; starting every one', { error: (error as Error).message });
     ids.clear();
