@@ -204,7 +204,9 @@ describe('lifecycle workflows', () => {
     const before = reconciliations().length;
     await h.restartWorker();
     const reconciled = await eventually(async () => reconciliations()[before], { what: 'the second reconciliation', timeoutMs: 15_000 });
-    expect(JSON.parse(reconciled)).toMatchObject({ started: 0, failed: 0 });
+    // Other tests' keys may turn active in between (their lifecycles start after the display), so
+    // the count of starts is not asserted; these two keys keep exactly one lifecycle each.
+    expect(JSON.parse(reconciled)).toMatchObject({ failed: 0 });
     expect(await runningLifecycles(keyId)).toBe(1);
     expect(await runningLifecycles(orphan?.id as string)).toBe(1);
     // Two worker restarts and three reconciliations: minutes on a loaded 2-core machine.

@@ -66,11 +66,11 @@ describe('/apikey revoke <key>', () => {
     const owner = newUser();
     const lastUsedAt = new Date(Date.now() - 3 * 3600_000);
     const seeded = await h.seedKey({ ownerId: owner, name: 'Billing export', scopes: ['read', 'write'], lastUsedAt });
-    expect(await verifyCode(seeded.key)).toBe('VALID');
-
     const modal = await openRevoke(owner, seeded.id);
     const shown = text(modal);
     for (const fact of [seeded.maskedKey, `<@${owner}>`, 'Billing export', '*Environment*\\ntest', '`read`, `write`', '*Last used*', String(Math.floor(lastUsedAt.getTime() / 1000))]) expect(shown).toContain(fact);
+    // Verified only now: a verification records a new last use, which the modal would then show.
+    expect(await verifyCode(seeded.key)).toBe('VALID');
     expect((modal.view.submit as { text: string }).text).toBe('Revoke');
     expect(JSON.stringify(modal.view)).toContain('"text":"Reason"');
 
