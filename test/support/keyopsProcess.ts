@@ -8,7 +8,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface KeyopsProcess {
   url: string;
@@ -19,7 +18,10 @@ export interface KeyopsProcess {
 }
 
 export async function spawnKeyops(options: { entry: 'keyops' | 'bot' | 'api' | 'worker'; env: Record<string, string>; readyTimeoutMs?: number }): Promise<KeyopsProcess> {
-  const child = spawn(TSX, [path.join(ROOT, 'bin', `${options.entry}.ts`)], {
+  // Node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child through
+  // a 30 ms handshake and SIGKILLs a child slow to answer (exit 143 on a loaded machine), so the
+  // clean shutdown under test would never run.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
