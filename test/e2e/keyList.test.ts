@@ -104,12 +104,14 @@ describe('/apikey list', () => {
     expect((await list('U0NOKEYS', 'list everything')).text).toContain('list @person');
   });
 
-  it('answers a click on Usage honestly while usage reports are not built', async () => {
-    const userId = 'U0HONESTUSAGE';
-    await seed([{ ownerId: userId, name: 'Honest key' }]);
+  it('shows a row\'s usage report from its Usage button, to the clicker only', async () => {
+    const userId = 'U0LISTUSAGE';
+    await seed([{ ownerId: userId, name: 'Busy key' }]);
     const message = await list(userId);
     await h.driver.clickButtonInMessage({ userId, message, actionText: 'Usage' });
-    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Usage reports are not available')));
+    const report = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => JSON.stringify(m.blocks).includes('Last 30 days')));
+    expect(JSON.stringify(report.blocks)).toContain('Busy key');
+    expect(JSON.stringify(report.blocks)).toContain('*Last used*');
   });
 
   it('opens the revocation confirmation from a row\'s Revoke button', async () => {
