@@ -12,6 +12,7 @@ import { KEY_ID_RE } from '../../../domain/ids';
 import { extendUpdate } from '../../../workflows/keyLifecycle';
 import { canManageKey } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
+import { parseMetadata } from '../../forms/metadata';
 import { CallbackIds, ExtendBlocks } from '../../ids';
 import { LIFECYCLE_REFUSAL_TEXT, sendLifecycleUpdate } from '../../lifecycle/lifecycleUpdates';
 import { EXTENSION_REFUSAL_TEXT } from '../../views/lifecycleNotices';
@@ -21,19 +22,10 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const metadataSchema = z.object({ keyId: z.string().regex(KEY_ID_RE), responseUrl: z.url().nullable() });
 const stateSchema = z.object({ [ExtendBlocks.lifetime]: z.object({ [ExtendBlocks.lifetime]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }) });
 
-function parseMetadata(text: string): z.infer<typeof metadataSchema> | null {
-  try {
-    const parsed = metadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 export function registerExtendKeySubmission(app: App, deps: BotDeps): void {
   app.view(CallbackIds.extendKey, async ({ ack, body, view }: ViewArgs) => {
     const fail = (text: string) => ack({ response_action: 'errors', errors: { [ExtendBlocks.lifetime]: text } });
-    const metadata = parseMetadata(view.private_metadata);
+    const metadata = parseMetadata(metadataSchema, view.private_metadata);
     const state = stateSchema.safeParse(view.state.values);
     const lifetimeSeconds = state.success ? parseDuration(state.data[ExtendBlocks.lifetime]?.[ExtendBlocks.lifetime]?.selected_option?.value ?? '') : null;
     if (!metadata || lifetimeSeconds === null) return fail('This form is out of date; close it and click Extend again.');

@@ -13,6 +13,7 @@ import { rotateUpdate } from '../../../workflows/keyLifecycle';
 import type { KeyRequestInput } from '../../../workflows/keyRequest';
 import { canManageKey } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
+import { parseMetadata } from '../../forms/metadata';
 import { CallbackIds, RotateBlocks } from '../../ids';
 import { LIFECYCLE_REFUSAL_TEXT, sendLifecycleUpdate } from '../../lifecycle/lifecycleUpdates';
 
@@ -21,19 +22,10 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const metadataSchema = z.object({ keyId: z.string().regex(KEY_ID_RE), channelId: z.string().regex(/^[CGDU][A-Z0-9]+$/).nullable() });
 const stateSchema = z.object({ [RotateBlocks.grace]: z.object({ [RotateBlocks.grace]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }) });
 
-function parseMetadata(text: string): z.infer<typeof metadataSchema> | null {
-  try {
-    const parsed = metadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 export function registerRotateKeySubmission(app: App, deps: BotDeps): void {
   app.view(CallbackIds.rotateKey, async ({ ack, body, view }: ViewArgs) => {
     const fail = (text: string) => ack({ response_action: 'errors', errors: { [RotateBlocks.grace]: text } });
-    const metadata = parseMetadata(view.private_metadata);
+    const metadata = parseMetadata(metadataSchema, view.private_metadata);
     const state = stateSchema.safeParse(view.state.values);
     const graceSeconds = state.success ? parseDuration(state.data[RotateBlocks.grace]?.[RotateBlocks.grace]?.selected_option?.value ?? '') : null;
     if (!metadata || graceSeconds === null) return fail('This form is out of date; close it and click Rotate again.');
