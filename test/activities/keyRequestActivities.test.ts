@@ -2,35 +2,25 @@
  * Activities are retried by Temporal: each must leave exactly one row, one audit event and one
  * Slack message however often it runs. Real PostgreSQL, real WebClient against the fake Slack.
  */
-import { createActivities, type Activities } from '../../activities';
-import { createSlackGateway } from '../../activities/slackGateway';
-import { createRoleResolver } from '../../bot/access/roles';
+import type { Activities } from '../../activities';
 import { loadPolicy } from '../../config/policyFile';
-import { createDb, type Db } from '../../db/client';
-import { createLogger } from '../../runtime/log';
+import type { Db } from '../../db/client';
+import { startActivityEnv, type ActivityEnv } from '../support/activityEnv';
+import type { FakeSlack } from '../support/fakeSlack';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
-import { idleLifecycles } from '../support/lifecycles';
 
 const { policy } = loadPolicy(undefined);
-let database: TestDatabase;
+let env: ActivityEnv;
 let db: Db;
 let fake: FakeSlack;
 let activities: Activities;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ databaseUrl: database.url });
-  fake = await startFakeSlack();
-  const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  const log = createLogger({ name: 'test', sink: () => undefined });
-  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles });
+  env = await startActivityEnv({ policy, keyHashSecret: 'x'.repeat(32) });
+  ({ db, fake, activities } = env);
 });
 afterAll(async () => {
-  await db.$disconnect();
-  await fake.close();
-  await database.drop();
+  await env.stop();
 });
 
 let n = 0;

@@ -3,37 +3,27 @@
  * event and one message however often it runs, and must re-read the key rather than trust the
  * workflow's memory. Real PostgreSQL, the real WebClient against the fake Slack.
  */
-import { createActivities, type Activities } from '../../activities';
-import { createSlackGateway } from '../../activities/slackGateway';
-import { createRoleResolver } from '../../bot/access/roles';
+import type { Activities } from '../../activities';
 import { loadPolicy } from '../../config/policyFile';
-import { createDb, type Db } from '../../db/client';
-import { createLogger } from '../../runtime/log';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack';
-import { idleLifecycles } from '../support/lifecycles';
+import type { Db } from '../../db/client';
+import { startActivityEnv, type ActivityEnv } from '../support/activityEnv';
+import type { FakeSlack } from '../support/fakeSlack';
 import { seedKeys, type SeedKeyOptions, type SeededKey } from '../support/seedKeys';
 
 const { policy } = loadPolicy(undefined);
 const SECRET = 'x'.repeat(32);
 const DAY = 86_400_000;
-let database: TestDatabase;
+let env: ActivityEnv;
 let db: Db;
 let fake: FakeSlack;
 let activities: Activities;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ databaseUrl: database.url });
-  fake = await startFakeSlack();
-  const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  const log = createLogger({ name: 'test', sink: () => undefined });
-  activities = createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: SECRET, displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles });
+  env = await startActivityEnv({ policy, keyHashSecret: SECRET });
+  ({ db, fake, activities } = env);
 });
 afterAll(async () => {
-  await db.$disconnect();
-  await fake.close();
-  await database.drop();
+  await env.stop();
 });
 
 let n = 0;

@@ -1,0 +1,49 @@
+/**
+ * Activities as a worker builds them, for activity tests: a copy of the migrated database, the real
+ * WebClient against a fake Slack, and lifecycles that are never started.
+ */
+import { createActivities, type Activities } from '../../activities';
+import { createSlackGateway } from '../../activities/slackGateway';
+import { createRoleResolver } from '../../bot/access/roles';
+import { createDb, type Db } from '../../db/client';
+import type { Policy } from '../../domain/policy';
+import { createLogger } from '../../runtime/log';
+import { createTestDatabase } from './databases';
+import { startFakeSlack, type FakeSlack } from './fakeSlack';
+import { idleLifecycles } from './lifecycles';
+
+export interface ActivityEnv {
+  db: Db;
+  fake: FakeSlack;
+  activities: Activities;
+  stop(): Promise<void>;
+}
+
+export async function startActivityEnv(options: { policy: Policy; keyHashSecret: string }): Promise<ActivityEnv> {
+  const database = await createTestDatabase();
+  const db = createDb({ databaseUrl: database.url });
+  const fake = await startFakeSlack();
+  const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
+  const log = createLogger({ name: 'test', sink: () => undefined });
+  const activities = createActivities({
+    db,
+    slack,
+    clock: () => new Date(),
+    policy: options.policy,
+    keyHashSecret: options.keyHashSecret,
+    displaySeconds: 120,
+    log,
+    roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
+    lifecycles: idleLifecycles,
+  });
+  return {
+    db,
+    fake,
+    activities,
+    async stop() {
+      await db.$disconnect();
+      await fake.close();
+      await database.drop();
+    },
+  };
+}
