@@ -12,7 +12,6 @@ import { approvalCardOf, approvalStateOf } from '../bot/views/approvalCard';
 import { buildApprovalReminder, buildApprovalRequest, buildChannelNudge, escalationBanner } from '../bot/views/approvalMessages';
 import { buildRequesterOutcome, buildRequesterStatus } from '../bot/views/requesterMessages';
 import type { ActivityDeps } from './deps';
-import { createHomeRefresher } from './home';
 import { MessageGone, type SlackMessage } from './slackGateway';
 
 interface PostOnce {
@@ -28,7 +27,7 @@ interface PostOnce {
 export function createApprovalMessageActivities(deps: ActivityDeps) {
   const loadRequest = (requestId: string) => deps.db.keyRequest.findUniqueOrThrow({ where: { id: requestId } });
   // App Home lists "approvals waiting for you" and "your requests waiting for approval".
-  const home = createHomeRefresher(deps);
+  const { home } = deps;
 
   const postOnce = async (o: PostOnce): Promise<void> => {
     const id = [o.requestId, o.kind, o.round ?? 0, o.recipientId].join(':');
@@ -70,7 +69,7 @@ export function createApprovalMessageActivities(deps: ActivityDeps) {
       const timers = { reminderEverySeconds: plan.reminderEverySeconds, escalateAfterSeconds: plan.escalateAfterSeconds, escalateTo: plan.escalation.ids, timeoutSeconds: plan.timeoutSeconds };
       await postOnce({ requestId: request.id, kind: 'REQUESTER', recipientId: request.requesterId, message: buildRequesterStatus({ card, who: plan, state: pending, timers }) });
       await audit({ requestId: request.id, workflowId: request.workflowId, action: 'approval.requested', dedupeKey: `asked:${request.id}`, details: { approvers, channel: plan.channelId, unreadableGroups: plan.unreadableGroups } });
-      await home.refresh([request.requesterId, ...approvers]);
+      home.refresh([request.requesterId, ...approvers]);
     },
 
     async remindApprovers(options: { requestId: string; plan: ApprovalPlan; round: number; userIds: string[]; waitedSeconds: number }): Promise<void> {
@@ -102,7 +101,7 @@ export function createApprovalMessageActivities(deps: ActivityDeps) {
         await postToAll(newcomers.map((recipientId) => ({ requestId: request.id, kind: 'ESCALATION', recipientId, message })));
       }
       await audit({ requestId: request.id, workflowId: request.workflowId, action: 'approval.escalated', dedupeKey: `escalated:${request.id}`, details: { to: plan.escalation.ids, members: plan.escalation.members } });
-      await home.refresh(newcomers);
+      home.refresh(newcomers);
     },
 
     /**
@@ -131,7 +130,7 @@ export function createApprovalMessageActivities(deps: ActivityDeps) {
       if (state.kind === 'denied' || state.kind === 'timed_out') {
         await postOnce({ requestId: request.id, kind: 'OUTCOME', recipientId: request.requesterId, message: buildRequesterOutcome({ card, state }) });
       }
-      await home.refresh([request.requesterId, ...request.approverIds]);
+      home.refresh([request.requesterId, ...request.approverIds]);
       if (failures.length > 0) throw failures[0];
     },
   };

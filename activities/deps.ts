@@ -3,6 +3,7 @@ import type { Policy } from '../domain/policy';
 import type { Logger } from '../runtime/log';
 import type { RoleResolver } from '../bot/access/roles';
 import type { KeyLifecycles } from '../temporal/keyLifecycles';
+import type { HomeRefresher } from './home';
 import type { SlackGateway } from './slackGateway';
 
 /** What activities may touch; injected so tests use the real Postgres and a fake Slack. */
@@ -18,4 +19,6 @@ export interface ActivityDeps {
   roles: RoleResolver;
   /** To start a key's lifecycle when it becomes active, and to tell it about changes. */
   lifecycles: KeyLifecycles;
+  /** Republishes App Home tabs after a change, coalesced and off the activity's path. */
+  home: HomeRefresher;
 }

@@ -11,7 +11,6 @@ import { keyLifecycleWorkflowId } from '../workflows/keyLifecycle';
 import type { ReplyTo } from '../workflows/replyTo';
 import { buildExpiryNotice, buildExtensionRefused, buildKeyExpired, buildKeyExtended, buildKeyKept, buildUnusedNotice } from '../bot/views/lifecycleNotices';
 import type { ActivityDeps } from './deps';
-import { createHomeRefresher } from './home';
 import { createMessenger } from './messenger';
 
 export function noticeKey(key: Pick<LifecycleKey, 'id' | 'name' | 'maskedKey' | 'environment'>) {
@@ -20,7 +19,7 @@ export function noticeKey(key: Pick<LifecycleKey, 'id' | 'name' | 'maskedKey' | 
 
 export function createLifecycleActivities(deps: ActivityDeps) {
   const messenger = createMessenger(deps);
-  const home = createHomeRefresher(deps);
+  const { home } = deps;
   const schedule: NoticeSchedule = noticeScheduleOf(deps.policy);
   const loadKey = (keyId: string) => deps.db.apiKey.findUnique({ where: { id: keyId }, select: LIFECYCLE_KEY_SELECT });
   const loadFacts = async (keyId: string) => toLifecycleFacts(await loadKey(keyId));
@@ -57,7 +56,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       // Told first, recorded second: a retry after a crash in between tells again rather than never.
       await messenger.dm({ userId: key.ownerId, message: buildKeyExpired({ ...noticeKey(key), expiresAt: key.expiresAt }) });
       await recordAudit(deps.db, { actorId: 'system', action: 'key.expired', targetType: 'key', targetId: key.id, source: source(key.id), details: { expiresAt: key.expiresAt.toISOString(), ownerTold: true }, dedupeKey });
-      await home.refresh([key.ownerId]);
+      home.refresh([key.ownerId]);
       return toLifecycleFacts(key);
     },
 
@@ -104,7 +103,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
         const message = buildKeyExtended({ ...noticeKey(key), actorId: options.actorId, from: key.expiresAt, to: after.expiresAt });
         await messenger.reply({ userId: options.actorId, replyTo: options.replyTo, message });
         if (options.actorId !== key.ownerId) await messenger.dm({ userId: key.ownerId, message });
-        await home.refresh([key.ownerId]);
+        home.refresh([key.ownerId]);
       }
       return toLifecycleFacts(after);
     },
@@ -124,7 +123,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
 
     async refreshHome(options: { userIds: string[] }): Promise<void> {
-      await home.refresh(options.userIds);
+      home.refresh(options.userIds);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordAudit } from '../db/audit';
+import { loadDeliveryKey } from '../db/keyRequests';
 import type { ActivityDeps } from './deps';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
@@ -12,16 +13,11 @@ import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import { findEnvironment } from '../domain/policy';
 import type { RevealResult } from '../workflows/keyRequest';
-import { createHomeRefresher } from './home';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
-  const home = createHomeRefresher(deps);
-  const loadKey = (keyId: string) =>
-    deps.db.apiKey.findUniqueOrThrow({ where: { id: keyId }, include: { request: { select: { lifetimeSeconds: true, channelId: true, createdAt: true, workflowId: true } } } });
-
-  const revealRecorded = async (keyId: string): Promise<boolean> =>
-    (await deps.db.auditEvent.findUnique({ where: { dedupeKey: `revealed:${keyId}` }, select: { id: true } })) !== null;
+  const { home } = deps;
+  const loadKey = (keyId: string, options?: { recorded?: string }) => loadDeliveryKey(deps.db, keyId, options);
 
   const envTagOf = (environment: string): string => {
     const env = findEnvironment(deps.policy, environment);
@@ -42,9 +38,9 @@ export function createRevealActivities(deps: ActivityDeps) {
 
   return {
     async offerReveal(options: { keyId: string; channelId: string }): Promise<void> {
-      const key = await loadKey(options.keyId);
-      const dedupeKey = `offered:${key.id}`;
-      if (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) return;
+      const dedupeKey = `offered:${options.keyId}`;
+      const key = await loadKey(options.keyId, { recorded: dedupeKey });
+      if (key.recorded) return;
       // The window runs from the offer (for an approved request, the approval), as the workflow's timer does.
       const offeredAt = deps.clock();
       const message = buildRevealOffer({
@@ -61,9 +57,9 @@ export function createRevealActivities(deps: ActivityDeps) {
     },
 
     async revealKey(options: { keyId: string; responseUrl: string; clickerId: string }): Promise<RevealResult> {
-      const key = await loadKey(options.keyId);
+      const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
       // A retry after the message went out (the activity died before reporting): done already.
-      if (key.status === 'ACTIVE' && key.maskedKey && (await revealRecorded(key.id))) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
+      if (key.status === 'ACTIVE' && key.maskedKey && key.recorded) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
       const revokedMeanwhile = async (): Promise<RevealResult> => {
         const { revokedBy } = await deps.db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { revokedBy: true } });
         await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }) }).catch((error: unknown) => {
@@ -103,7 +99,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         return { outcome: 'DELIVERY_FAILED' };
       }
       await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.revealed', targetType: 'key', targetId: key.id, source: 'slack', details: { maskedKey, expiresAt: expiresAt.toISOString() }, dedupeKey: `revealed:${key.id}` });
-      await home.refresh([key.ownerId]);
+      home.refresh([key.ownerId]);
       return { outcome: 'REVEALED', maskedKey };
     },
 
@@ -129,7 +125,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         await recordAudit(tx, { actorId: 'system', action: 'key.reveal_window_closed', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
       });
       await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealWindowClosed({ ...key, keyId: key.id }) });
-      await home.refresh([key.ownerId]);
+      home.refresh([key.ownerId]);
     },
   };
 }

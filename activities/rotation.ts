@@ -17,7 +17,6 @@ import {
   type RotationPair,
 } from '../bot/views/rotationMessages';
 import type { ActivityDeps } from './deps';
-import { createHomeRefresher } from './home';
 import { LIFECYCLE_KEY_SELECT, toLifecycleFacts, type LifecycleKey } from '../db/lifecycleKeys';
 import { noticeKey } from './lifecycle';
 import { createMessenger } from './messenger';
@@ -25,7 +24,7 @@ import { revokeKeyAtRotationEnd } from './rotationRevocation';
 
 export function createRotationActivities(deps: ActivityDeps) {
   const messenger = createMessenger(deps);
-  const home = createHomeRefresher(deps);
+  const { home } = deps;
   const loadKey = (keyId: string) => deps.db.apiKey.findUnique({ where: { id: keyId }, select: LIFECYCLE_KEY_SELECT });
   const loadFacts = async (keyId: string) => toLifecycleFacts(await loadKey(keyId));
   const done = async (dedupeKey: string) => (await deps.db.auditEvent.findUnique({ where: { dedupeKey }, select: { id: true } })) !== null;
@@ -62,7 +61,7 @@ export function createRotationActivities(deps: ActivityDeps) {
         await messenger.dm({ userId: old.ownerId, message: buildGraceStarted({ ...found.pair, keyId: old.id, graceEndsAt: old.graceEndsAt }) });
         await audit({ keyId: old.id, actorId: 'system', action: 'key.rotation_owner_told', details: { what: 'grace_started' }, dedupeKey: `told:${dedupeKey}` });
       }
-      await home.refresh([found.old.ownerId]);
+      home.refresh([found.old.ownerId]);
       return toLifecycleFacts(old);
     },
 
@@ -74,7 +73,7 @@ export function createRotationActivities(deps: ActivityDeps) {
         await messenger.dm({ userId: key.ownerId, message: buildRotationAbandoned({ old: noticeKey(key), outcome: options.outcome }) });
         await audit({ keyId: key.id, actorId: 'system', action: 'key.rotation_abandoned', details: { newKeyId: options.newKeyId, outcome: options.outcome }, dedupeKey });
       }
-      await home.refresh([key.ownerId]);
+      home.refresh([key.ownerId]);
       return toLifecycleFacts(key);
     },
 
@@ -102,7 +101,7 @@ export function createRotationActivities(deps: ActivityDeps) {
         const message = buildRotationFinished({ ...found.pair, why: options.why, actorId: options.actorId });
         await messenger.reply({ userId: options.actorId === 'system' ? found.old.ownerId : options.actorId, replyTo: options.replyTo, message });
         await audit({ keyId: options.keyId, actorId: options.actorId, action: 'key.rotation_finished', details: { newKeyId: options.newKeyId, why: options.why }, dedupeKey });
-        await home.refresh([found.old.ownerId]);
+        home.refresh([found.old.ownerId]);
       }
       return loadFacts(options.keyId);
     },
@@ -119,7 +118,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       });
       if (await done(dedupeKey)) {
         await messenger.reply({ userId: options.actorId, replyTo: options.replyTo, message: buildGraceExtended({ ...found.pair, actorId: options.actorId, graceEndsAt }) });
-        await home.refresh([found.old.ownerId]);
+        home.refresh([found.old.ownerId]);
       }
       return loadFacts(options.keyId);
     },
@@ -137,7 +136,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       });
       if (await done(dedupeKey)) {
         await messenger.reply({ userId: options.actorId, replyTo: options.replyTo, message: buildRotationCancelled({ ...found.pair, actorId: options.actorId }) });
-        await home.refresh([found.old.ownerId]);
+        home.refresh([found.old.ownerId]);
       }
       return loadFacts(options.keyId);
     },

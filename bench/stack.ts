@@ -51,7 +51,9 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     KEYOPS_DATA_DIR: dir,
     ...options.env,
   };
-  let keyops = await spawnKeyops({ entry: 'keyops', env });
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles keyops during a bench.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  let keyops = await spawnKeyops({ entry: 'keyops', env, nodeArgs });
   const db = createDb({ databaseUrl: database.url, maxConnections: 4 });
   const stack: BenchStack = {
     url: keyops.url,
@@ -62,7 +64,7 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     temporal,
     async restartKeyops() {
       await keyops.stop();
-      keyops = await spawnKeyops({ entry: 'keyops', env });
+      keyops = await spawnKeyops({ entry: 'keyops', env, nodeArgs });
       stack.keyops = keyops;
       stack.url = keyops.url;
       stack.driver = createSlackDriver({ fake, url: `${keyops.url}/slack/events`, signingSecret: SIGNING_SECRET });

@@ -5,6 +5,7 @@
  */
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createHomeRefresher } from '../activities/home';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
@@ -72,6 +73,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
       const activityLog = log.child({ name: 'activities' });
+      const home = createHomeRefresher({ db, slack, clock, policy: options.policy, log: activityLog });
       const activities = createActivities({
         db,
         slack,
@@ -82,6 +84,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         log: activityLog,
         roles: createRoleResolver({ policy: options.policy, directory: slack, log: activityLog }),
         lifecycles,
+        home,
       });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();
@@ -89,6 +92,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       stops.push(async () => {
         worker.shutdown();
         await running.catch(() => undefined);
+        await home.drain();
         await connection.close();
       });
       log.info('worker running', { namespace: options.temporal.namespace });

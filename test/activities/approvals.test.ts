@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../activities';
+import { createHomeRefresher, type HomeRefresher } from '../../activities/home';
 import { createSlackGateway } from '../../activities/slackGateway';
 import { createRoleResolver } from '../../bot/access/roles';
 import { loadPolicy } from '../../config/policyFile';
@@ -30,14 +31,20 @@ beforeAll(async () => {
   fake = await startFakeSlack({ usergroups: { S0PLATFORM: ['U0ANA', 'U0BEN', 'U0REQ'] } });
 });
 afterAll(async () => {
+  await Promise.all(homes.map((home) => home.drain()));
   await db?.$disconnect();
   await fake?.close();
   await database?.drop();
 });
 
+const homes: HomeRefresher[] = [];
+
 function activitiesFor(policy: Policy): Activities {
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  return createActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles });
+  const clock = () => new Date();
+  const home = createHomeRefresher({ db, slack, clock, policy, log });
+  homes.push(home);
+  return createActivities({ db, slack, clock, policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles, home });
 }
 
 let seq = 0;

@@ -3,6 +3,7 @@
  * WebClient against a fake Slack, and lifecycles that are never started.
  */
 import { createActivities, type Activities } from '../../activities';
+import { createHomeRefresher } from '../../activities/home';
 import { createSlackGateway } from '../../activities/slackGateway';
 import { createRoleResolver } from '../../bot/access/roles';
 import { createDb, type Db } from '../../db/client';
@@ -25,22 +26,26 @@ export async function startActivityEnv(options: { policy: Policy; keyHashSecret:
   const fake = await startFakeSlack();
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
   const log = createLogger({ name: 'test', sink: () => undefined });
+  const clock = () => new Date();
+  const home = createHomeRefresher({ db, slack, clock, policy: options.policy, log });
   const activities = createActivities({
     db,
     slack,
-    clock: () => new Date(),
+    clock,
     policy: options.policy,
     keyHashSecret: options.keyHashSecret,
     displaySeconds: 120,
     log,
     roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
     lifecycles: idleLifecycles,
+    home,
   });
   return {
     db,
     fake,
     activities,
     async stop() {
+      await home.drain();
       await db.$disconnect();
       await fake.close();
       await database.drop();

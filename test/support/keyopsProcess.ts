@@ -17,11 +17,17 @@ export interface KeyopsProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnKeyops(options: { entry: 'keyops' | 'bot' | 'api' | 'worker'; env: Record<string, string>; readyTimeoutMs?: number }): Promise<KeyopsProcess> {
+export async function spawnKeyops(options: {
+  entry: 'keyops' | 'bot' | 'api' | 'worker';
+  env: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** Extra flags for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
+}): Promise<KeyopsProcess> {
   // Node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child through
   // a 30 ms handshake and SIGKILLs a child slow to answer (exit 143 on a loaded machine), so the
   // clean shutdown under test would never run.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
