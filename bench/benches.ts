@@ -1,7 +1,7 @@
 /** Every bench `npm run bench` runs, in order. Add yours here (one import, one entry). */
 import { approvalsBench } from './approvals';
-import { keyRequestBench } from './keyRequest';
+import { keyRequestBenches } from './keyRequest';
 import { lifecycleBench } from './lifecycle';
 import type { Bench } from './bench';
 
-export const BENCHES: Bench[] = [keyRequestBench, approvalsBench, lifecycleBench];
+export const BENCHES: Bench[] = [...keyRequestBenches, approvalsBench, lifecycleBench];

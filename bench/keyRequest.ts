@@ -11,21 +11,26 @@
 import { NewKeyBlocks } from '../bot/ids';
 import { lifetimeBlockId } from '../bot/views/newKeyModal';
 import { runBenches, runConcurrently, type Bench, type BenchReport } from './bench';
-import { startBenchStack } from './stack';
+import { startBenchStack, type Topology } from './stack';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
 
-export const keyRequestBench: Bench = {
-  name: 'self-service',
-  measures: `the self-service journey, ${RUNS} runs with ${CONCURRENCY} at a time, keyops in its own process`,
-  async run(): Promise<BenchReport> {
-    return measureJourneys();
-  },
-};
+/** One bench per layout: production's (bot and worker processes) and `npm start`'s (one process). */
+export function keyRequestBench(topology: Topology): Bench {
+  return {
+    name: `self-service (${topology})`,
+    measures: `the self-service journey, ${RUNS} runs with ${CONCURRENCY} at a time, keyops ${topology === 'split' ? 'as a bot process and a worker process' : 'in one process'}`,
+    async run(): Promise<BenchReport> {
+      return measureJourneys(topology);
+    },
+  };
+}
 
-async function measureJourneys(): Promise<BenchReport> {
-  const h = await startBenchStack({ policyEdit: (yaml) => yaml.replace(/keyRequestsPerUserPerHour: \d+/, 'keyRequestsPerUserPerHour: 100000'), env: { KEY_DISPLAY_SECONDS: '1500' } });
+export const keyRequestBenches: Bench[] = [keyRequestBench('split'), keyRequestBench('all-in-one')];
+
+async function measureJourneys(topology: Topology): Promise<BenchReport> {
+  const h = await startBenchStack({ topology, policyEdit: (yaml) => yaml.replace(/keyRequestsPerUserPerHour: \d+/, 'keyRequestsPerUserPerHour: 100000'), env: { KEY_DISPLAY_SECONDS: '1500' } });
   const commandAcks: number[] = [];
   const revealAcks: number[] = [];
   const submitToMessage: number[] = [];
@@ -73,4 +78,4 @@ async function measureJourneys(): Promise<BenchReport> {
   }
 }
 
-if (require.main === module) void runBenches([keyRequestBench]);
+if (require.main === module) void runBenches(process.env.TOPOLOGY ? [keyRequestBench(process.env.TOPOLOGY as Topology)] : keyRequestBenches);

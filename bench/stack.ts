@@ -22,6 +22,7 @@ export interface BenchStack {
   fake: FakeSlack;
   driver: SlackDriver;
   db: Db;
+  /** The process serving HTTP (all of keyops, or the bot when split). */
   keyops: KeyopsProcess;
   temporal: TestWorkflowEnvironment;
   /** Stops keyops and starts it again (same database, Temporal and fake Slack): a deploy. */
@@ -29,8 +30,13 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** `policyEdit` rewrites the example policy's YAML text (e.g. to lift the creation rate limit). */
-export async function startBenchStack(options: { policyEdit?: (yaml: string) => string; env?: Record<string, string> } = {}): Promise<BenchStack> {
+export type Topology = 'all-in-one' | 'split';
+
+/**
+ * `policyEdit` rewrites the example policy's YAML text (e.g. to lift the creation rate limit).
+ * `topology`: keyops as `npm start` runs it (one process), or as production runs it (split).
+ */
+export async function startBenchStack(options: { policyEdit?: (yaml: string) => string; env?: Record<string, string>; topology?: Topology } = {}): Promise<BenchStack> {
   const database: TestDatabase = await createTestDatabase({ fromTemplate: false });
   const temporal: TestWorkflowEnvironment = await createDevServerEnv();
   const fake = await startFakeSlack();
@@ -53,7 +59,15 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
   };
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles keyops during a bench.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  let keyops = await spawnKeyops({ entry: 'keyops', env, nodeArgs });
+  const topology = options.topology ?? 'all-in-one';
+  // Split: production's layout, a worker process (it migrates, so it starts first) and a bot
+  // process that serves Slack; the benchmark talks to the bot.
+  const start = async (): Promise<KeyopsProcess[]> =>
+    topology === 'all-in-one'
+      ? [await spawnKeyops({ entry: 'keyops', env, nodeArgs })]
+      : [await spawnKeyops({ entry: 'worker', env, nodeArgs }), await spawnKeyops({ entry: 'bot', env, nodeArgs })];
+  let processes = await start();
+  let keyops = processes[processes.length - 1] as KeyopsProcess;
   const db = createDb({ databaseUrl: database.url, maxConnections: 4 });
   const stack: BenchStack = {
     url: keyops.url,
@@ -63,15 +77,16 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     keyops,
     temporal,
     async restartKeyops() {
-      await keyops.stop();
-      keyops = await spawnKeyops({ entry: 'keyops', env, nodeArgs });
+      for (const p of [...processes].reverse()) await p.stop();
+      processes = await start();
+      keyops = processes[processes.length - 1] as KeyopsProcess;
       stack.keyops = keyops;
       stack.url = keyops.url;
       stack.driver = createSlackDriver({ fake, url: `${keyops.url}/slack/events`, signingSecret: SIGNING_SECRET });
       return keyops;
     },
     async stop() {
-      await keyops.stop();
+      for (const p of [...processes].reverse()) await p.stop();
       await db.$disconnect();
       await fake.close();
       await temporal.teardown();

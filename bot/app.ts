@@ -36,7 +36,9 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
   const receiver = options.slack.appToken
     ? new SocketModeReceiver({ appToken: options.slack.appToken, logger })
     : new HTTPReceiver({ signingSecret: options.slack.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
-  const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions });
+  // No conversation store: keyops keeps its state in PostgreSQL and Temporal, and the store's
+  // per-request middleware only costs time on the ack path.
+  const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions, convoStore: false });
 
   // Listeners keep working after ack() (opening modals, waiting on workflows). Shutdown waits for
   // them, so a SIGTERM does not cut a reveal or a revocation in half.

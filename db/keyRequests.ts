@@ -101,6 +101,7 @@ export interface DeliveryKey {
   expiresAt: Date;
   revealedAt: Date | null;
   revokedBy: string | null;
+  revocationId: string | null;
   request: { lifetimeSeconds: number; channelId: string; workflowId: string } | null;
   /** Whether the audit event named by `recorded` in the call exists (a step a retry must not repeat). */
   recorded: boolean;
@@ -117,6 +118,7 @@ interface DeliveryRow {
   expires_at: Date;
   revealed_at: Date | null;
   revoked_by: string | null;
+  revocation_id: string | null;
   lifetime_seconds: number | null;
   channel_id: string | null;
   workflow_id: string | null;
@@ -125,14 +127,20 @@ interface DeliveryRow {
 
 /** Throws when the key does not exist: the delivery activities only run for keys they created. */
 export async function loadDeliveryKey(db: Db, keyId: string, options: { recorded?: string } = {}): Promise<DeliveryKey> {
+  const key = await findDeliveryKey(db, keyId, options);
+  if (!key) throw new Error(`key ${keyId} does not exist`);
+  return key;
+}
+
+export async function findDeliveryKey(db: Db, keyId: string, options: { recorded?: string } = {}): Promise<DeliveryKey | null> {
   const recorded = options.recorded ? Prisma.sql`EXISTS (SELECT 1 FROM audit_events e WHERE e.dedupe_key = ${options.recorded})` : Prisma.sql`false`;
   const rows = await db.$queryRaw<DeliveryRow[]>`
-    SELECT k.id, k.owner_id, k.name, k.environment, k.scopes, k.status::text AS status, k.masked_key, k.expires_at, k.revealed_at, k.revoked_by,
+    SELECT k.id, k.owner_id, k.name, k.environment, k.scopes, k.status::text AS status, k.masked_key, k.expires_at, k.revealed_at, k.revoked_by, k.revocation_id,
            r.lifetime_seconds, r.channel_id, r.workflow_id, ${recorded} AS recorded
       FROM api_keys k LEFT JOIN key_requests r ON r.id = k.request_id
      WHERE k.id = ${keyId}`;
   const row = rows[0];
-  if (!row) throw new Error(`key ${keyId} does not exist`);
+  if (!row) return null;
   return {
     id: row.id,
     ownerId: row.owner_id,
@@ -144,6 +152,7 @@ export async function loadDeliveryKey(db: Db, keyId: string, options: { recorded
     expiresAt: row.expires_at,
     revealedAt: row.revealed_at,
     revokedBy: row.revoked_by,
+    revocationId: row.revocation_id,
     request: row.workflow_id === null ? null : { lifetimeSeconds: row.lifetime_seconds ?? 0, channelId: row.channel_id ?? '', workflowId: row.workflow_id },
     recorded: row.recorded,
   };

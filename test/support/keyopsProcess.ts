@@ -33,12 +33,15 @@ export async function spawnKeyops(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  // KEYOPS_TEST_LOGS=1 echoes the process's logs while debugging a test or a bench.
+  const echo = process.env.KEYOPS_TEST_LOGS === '1';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`keyops ${options.entry} not ready in time:\n${logs.slice(-20).join('\n')}`)), options.readyTimeoutMs ?? 60_000);
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);
+        if (echo) console.error(`[${options.entry}] ${line}`);
         if (!line.includes('is ready')) return;
         clearTimeout(timer);
         try {

@@ -7,6 +7,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { recordAudit } from '../../../db/audit';
+import { findDeliveryKey } from '../../../db/keyRequests';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
@@ -29,9 +30,8 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     await ack();
     const userId = body.user.id;
     const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);
-    const key = keyId.success
-      ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true, status: true, revealedAt: true, revocationId: true, request: { select: { workflowId: true } } } })
-      : null;
+    // One query (key and request joined): this runs for every click, before the answer.
+    const key = keyId.success ? await findDeliveryKey(deps.db, keyId.data) : null;
 
     const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
       // Recorded before the answer: what the clicker sees is already in the audit log.
