@@ -62,11 +62,27 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
   const topology = options.topology ?? 'all-in-one';
   // Split: production's layout, a worker process (it migrates, so it starts first) and a bot
   // process that serves Slack; the benchmark talks to the bot.
-  const start = async (): Promise<KeyopsProcess[]> =>
-    topology === 'all-in-one'
-      ? [await spawnKeyops({ entry: 'keyops', env, nodeArgs })]
-      : [await spawnKeyops({ entry: 'worker', env, nodeArgs }), await spawnKeyops({ entry: 'bot', env, nodeArgs })];
-  let processes = await start();
+  const entries = topology === 'all-in-one' ? (['keyops'] as const) : (['worker', 'bot'] as const);
+  const start = async (): Promise<KeyopsProcess[]> => {
+    const started: KeyopsProcess[] = [];
+    try {
+      for (const entry of entries) started.push(await spawnKeyops({ entry, env, nodeArgs }));
+      return started;
+    } catch (error) {
+      for (const p of started.reverse()) await p.stop();
+      throw error;
+    }
+  };
+  let processes: KeyopsProcess[];
+  try {
+    processes = await start();
+  } catch (error) {
+    // Nothing else holds these yet: without this, a failed start leaves the bench hanging.
+    await fake.close();
+    await temporal.teardown();
+    await database.drop();
+    throw error;
+  }
   let keyops = processes[processes.length - 1] as KeyopsProcess;
   const db = createDb({ databaseUrl: database.url, maxConnections: 4 });
   const stack: BenchStack = {
