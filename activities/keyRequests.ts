@@ -1,4 +1,7 @@
-/** Recording requests and their pending keys. Every write is idempotent: retries change nothing. */
+/**
+ * Recording requests that wait for approval (self-service requests are recorded by
+ * createAndOfferKey, with their key). Every write is idempotent: retries change nothing.
+ */
 import { insertKeyRequest, insertPendingKey } from '../db/keyRequests';
 import type { ActivityDeps } from './deps';
 import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
@@ -6,11 +9,13 @@ import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequ
 export function createKeyRequestActivities(deps: ActivityDeps) {
   const { home } = deps;
   return {
+    /** Records the request; for one that needs approval, before anyone is asked. */
     async recordKeyRequest(input: KeyRequestInput): Promise<void> {
       await insertKeyRequest(deps.db, { ...input, workflowId: keyRequestWorkflowId(input.requestId), rotatedFromId: input.rotatedFromId ?? null }, deps.clock());
       if (input.needsApproval) home.refresh([input.requesterId]);
     },
 
+    /** Kept for key requests started before createAndOfferKey (workflow patch one-step-offer). */
     async createPendingKey(input: KeyRequestInput): Promise<void> {
       await insertPendingKey(deps.db, { ...input, ownerId: input.requesterId, rotatedFromId: input.rotatedFromId ?? null }, deps.clock());
       home.refresh([input.requesterId]);

@@ -5,14 +5,14 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordAudit } from '../db/audit';
-import { loadDeliveryKey } from '../db/keyRequests';
+import { insertKeyRequest, insertPendingKey, loadDeliveryKey } from '../db/keyRequests';
 import type { ActivityDeps } from './deps';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import { findEnvironment } from '../domain/policy';
-import type { RevealResult } from '../workflows/keyRequest';
+import { keyRequestWorkflowId, type KeyRequestInput, type RevealResult } from '../workflows/keyRequest';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
@@ -36,24 +36,46 @@ export function createRevealActivities(deps: ActivityDeps) {
     }
   };
 
+  /** Posts the owner the Reveal offer once: a retry finds it recorded. A revoked key is not offered. */
+  const offer = async (options: { keyId: string; channelId: string }): Promise<void> => {
+    const dedupeKey = `offered:${options.keyId}`;
+    const key = await loadKey(options.keyId, { recorded: dedupeKey });
+    if (key.recorded || key.status === 'REVOKED') return;
+    // The window runs from the offer (for an approved request, the approval), as the workflow's timer does.
+    const offeredAt = deps.clock();
+    const message = buildRevealOffer({
+      keyId: key.id,
+      name: key.name,
+      environment: key.environment,
+      scopes: key.scopes,
+      maskedPreview: `${deps.policy.keyPrefix}_${envTagOf(key.environment)}_…????`,
+      lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
+      revealWindowEndsAt: new Date(offeredAt.getTime() + deps.policy.reveal.window * 1000),
+    });
+    await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
+    await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
+  };
+
   return {
+    /**
+     * Everything between a request the policy lets through and the owner's Reveal button, as one
+     * step: a self-service request is recorded here (one that needed approval was recorded when it
+     * was asked), its key created as PENDING_REVEAL, and the offer posted. One local activity
+     * instead of three: each step of its own cost a workflow activation on the path the requester
+     * is waiting on. Retried, it adds nothing: every write and the post happen once.
+     */
+    async createAndOfferKey(input: KeyRequestInput): Promise<void> {
+      const request = { ...input, workflowId: keyRequestWorkflowId(input.requestId), rotatedFromId: input.rotatedFromId ?? null };
+      const now = deps.clock();
+      if (!input.needsApproval) await insertKeyRequest(deps.db, request, now);
+      await insertPendingKey(deps.db, { ...request, ownerId: input.requesterId }, now);
+      home.refresh([input.requesterId]);
+      await offer({ keyId: input.keyId, channelId: input.channelId });
+    },
+
+    /** The offer alone: kept for key requests started before createAndOfferKey (workflow patch one-step-offer). */
     async offerReveal(options: { keyId: string; channelId: string }): Promise<void> {
-      const dedupeKey = `offered:${options.keyId}`;
-      const key = await loadKey(options.keyId, { recorded: dedupeKey });
-      if (key.recorded) return;
-      // The window runs from the offer (for an approved request, the approval), as the workflow's timer does.
-      const offeredAt = deps.clock();
-      const message = buildRevealOffer({
-        keyId: key.id,
-        name: key.name,
-        environment: key.environment,
-        scopes: key.scopes,
-        maskedPreview: `${deps.policy.keyPrefix}_${envTagOf(key.environment)}_…????`,
-        lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
-        revealWindowEndsAt: new Date(offeredAt.getTime() + deps.policy.reveal.window * 1000),
-      });
-      await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
-      await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
+      await offer(options);
     },
 
     async revealKey(options: { keyId: string; responseUrl: string; clickerId: string }): Promise<RevealResult> {

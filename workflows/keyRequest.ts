@@ -7,12 +7,20 @@
  * one activity and returns only the masked form. Every "later" is a durable timer, so the display
  * expiry happens even if every process restarted in between.
  */
-import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, setHandler, sleep } from '@temporalio/workflow';
 import { setUpApproval } from './approval';
 import { slack, slackNow, store, storeNow } from './proxies';
 
 export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
+
+/**
+ * Patch: the key is created and offered in one local activity (createAndOfferKey), a self-service
+ * request recorded in it too. Runs from before it keep recordKeyRequest, createPendingKey and
+ * offerReveal; once none is left (the reveal window and display time have passed everywhere),
+ * deprecatePatch, then drop the old branch and the two old activities.
+ */
+export const ONE_STEP_OFFER = 'one-step-offer';
 
 export function keyRequestWorkflowId(requestId: string): string {
   return `key-request-${requestId}`;
@@ -102,12 +110,20 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   const approval = setUpApproval(input);
 
   // Someone waits on every step up to the key (the requester after submitting, or after an
-  // approver's click): local activities, without a server round trip per step.
-  await storeNow.recordKeyRequest(input);
+  // approver's click): local activities, without a server round trip per step, and as few steps
+  // as possible. Runs started before the one-step offer keep their three steps.
+  const oneStepOffer = patched(ONE_STEP_OFFER);
+  if (input.needsApproval || !oneStepOffer) await storeNow.recordKeyRequest(input);
   const deliver = async (): Promise<void> => {
+    if (oneStepOffer) {
+      // Open before the offer goes out: its button works as soon as Slack shows it, which can be
+      // before the activity reports back. No key exists before this step, so none can have been
+      // revoked; the activity checks the store before it posts.
+      phase = 'offered';
+      await slackNow.createAndOfferKey(input);
+      return;
+    }
     await storeNow.createPendingKey(input);
-    // Open before the offer goes out: its button works as soon as Slack shows it, which can be
-    // before the activity reports back.
     phase = 'offered';
     if (!revoked) await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
   };

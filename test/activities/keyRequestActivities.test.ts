@@ -30,40 +30,63 @@ function input(): KeyRequestInput {
 }
 
 describe('key request activities, retried', () => {
-  it('record one request, one pending key and one audit event each', async () => {
+  const offersTo = (userId: string) => fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId);
+
+  it('record one request, one pending key, its audit events and one Reveal offer, however often the step runs', async () => {
     const i = input();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await activities.recordKeyRequest(i);
-      await activities.createPendingKey(i);
-    }
-    expect(await db.keyRequest.count({ where: { id: i.requestId } })).toBe(1);
-    expect(await db.apiKey.count({ where: { requestId: i.requestId } })).toBe(1);
-    expect(await db.auditEvent.count({ where: { targetId: { in: [i.requestId, i.keyId] } } })).toBe(2);
+    for (let attempt = 0; attempt < 3; attempt++) await activities.createAndOfferKey(i);
+    expect(await db.keyRequest.findUniqueOrThrow({ where: { id: i.requestId } })).toMatchObject({ status: 'FULFILLED', needsApproval: false, workflowId: `key-request-${i.requestId}` });
+    expect(await db.apiKey.findMany({ where: { requestId: i.requestId } })).toEqual([expect.objectContaining({ id: i.keyId, status: 'PENDING_REVEAL', keyHash: null })]);
+    const audited = await db.auditEvent.findMany({ where: { targetId: { in: [i.requestId, i.keyId] } }, orderBy: { id: 'asc' } });
+    expect(audited.map((e) => e.action)).toEqual(['key.requested', 'key.created', 'key.reveal_offered']);
+    expect(offersTo(i.requesterId)).toHaveLength(1);
   });
 
-  it('post one Reveal offer', async () => {
+  it('create and offer the key of an approved request, keeping the request as it was recorded', async () => {
+    const i = { ...input(), needsApproval: true, reason: 'launch' };
+    await activities.recordKeyRequest(i);
+    const decidedAt = new Date('2026-11-01T10:00:00Z');
+    await db.keyRequest.update({ where: { id: i.requestId }, data: { status: 'APPROVED', decidedAt } });
+    await activities.createAndOfferKey(i);
+    await activities.createAndOfferKey(i);
+    expect(await db.keyRequest.findUniqueOrThrow({ where: { id: i.requestId } })).toMatchObject({ status: 'FULFILLED', needsApproval: true, reason: 'launch', decidedAt });
+    expect(await db.auditEvent.count({ where: { action: 'key.requested', targetId: i.requestId } })).toBe(1);
+    expect(offersTo(i.requesterId)).toHaveLength(1);
+  });
+
+  it('still run the three steps of requests started before they became one, once each', async () => {
+    const i = input();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await activities.recordKeyRequest(i);
+      await activities.createPendingKey(i);
+      await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
+    }
+    expect(await db.keyRequest.count({ where: { id: i.requestId, status: 'FULFILLED' } })).toBe(1);
+    expect(await db.apiKey.count({ where: { requestId: i.requestId } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: { in: [i.requestId, i.keyId] } } })).toBe(3);
+    expect(offersTo(i.requesterId)).toHaveLength(1);
+  });
+
+  it('do not offer a key that was revoked before its offer went out', async () => {
     const i = input();
     await activities.recordKeyRequest(i);
     await activities.createPendingKey(i);
+    await db.apiKey.update({ where: { id: i.keyId }, data: { status: 'REVOKED', revokedBy: 'U0ONCALL', revokedAt: new Date() } });
     await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
-    await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
-    expect(fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === i.requesterId)).toHaveLength(1);
+    expect(offersTo(i.requesterId)).toHaveLength(0);
   });
 
   it('offer the key in the app\'s DM when Slack refuses an ephemeral message in that channel', async () => {
     const i = input();
-    await activities.recordKeyRequest(i);
-    await activities.createPendingKey(i);
     fake.failNext('chat.postEphemeral', 'channel_not_found');
-    await activities.offerReveal({ keyId: i.keyId, channelId: i.channelId });
+    await activities.createAndOfferKey(i);
     const dm = fake.messages().find((m) => m.text.includes(`"${i.name}" is ready`));
     expect(dm?.channelId).toMatch(/^D/);
   });
 
   it('keep one key when the reveal is retried after Slack accepted it, and mint none when Slack refused', async () => {
     const i = input();
-    await activities.recordKeyRequest(i);
-    await activities.createPendingKey(i);
+    await activities.createAndOfferKey(i);
     const url = fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
     const first = await activities.revealKey({ keyId: i.keyId, responseUrl: url, clickerId: i.requesterId });
     const hash = (await db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash;
@@ -73,8 +96,7 @@ describe('key request activities, retried', () => {
     expect(fake.responses.filter((r) => r.url === url)).toHaveLength(1);
 
     const other = input();
-    await activities.recordKeyRequest(other);
-    await activities.createPendingKey(other);
+    await activities.createAndOfferKey(other);
     const spent = fake.createResponseUrl({ channelId: other.channelId, userId: other.requesterId });
     fake.advanceClock(31 * 60 * 1000); // response_urls live 30 minutes
     expect(await activities.revealKey({ keyId: other.keyId, responseUrl: spent, clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });

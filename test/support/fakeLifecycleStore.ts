@@ -110,10 +110,10 @@ export class FakeLifecycleStore {
       // The new key's request, as keyRequestWorkflow drives it.
       recordKeyRequest: async () => undefined,
       rejectKeyRequest: async () => undefined,
-      createPendingKey: async (input: KeyRequestInput) => {
+      createAndOfferKey: async (input: KeyRequestInput) => {
         this.keys.set(input.keyId, { id: input.keyId, status: 'PENDING_REVEAL', ownerId: input.requesterId, expiresAtMs: 0, revealedAtMs: null, lastUsedAtMs: null, keptAtMs: null, unusedNoticeAtMs: null, graceEndsAtMs: null, replacementKeyId: null, rotatedFromId: input.rotatedFromId ?? null });
+        this.record('reveal_offered', input.keyId);
       },
-      offerReveal: async ({ keyId }: { keyId: string }) => this.record('reveal_offered', keyId),
       revealKey: async ({ keyId }: { keyId: string }): Promise<RevealResult> => {
         const key = this.keys.get(keyId) as StoredKey;
         const now = await this.now();

@@ -57,7 +57,7 @@ function mockActivities(calls: Call[], approvalPlan: ApprovalPlan, overrides: Ov
     return override ? override(args) : result;
   };
   const names: Array<keyof Activities> = [
-    'recordKeyRequest', 'createPendingKey', 'offerReveal', 'maskRevealedKey', 'closeRevealWindow', 'askApprovers', 'remindApprovers',
+    'recordKeyRequest', 'createAndOfferKey', 'maskRevealedKey', 'closeRevealWindow', 'askApprovers', 'remindApprovers',
     'escalateApproval', 'announceApproval', 'recordApprovalDecision', 'recordApprovalOutcome',
   ];
   const activities = Object.fromEntries(names.map((n) => [n, record(n)])) as Record<string, unknown>;
@@ -137,7 +137,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await approve(handle, 'U0ANA')).toEqual({ outcome: 'APPROVED' });
       expect(await handle.result()).toBe('window_closed'); // nobody clicked Reveal within the window
       // The requester's key first, then the approvers' messages.
-      expect(names(calls).slice(0, 7)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'createPendingKey', 'offerReveal', 'announceApproval']);
+      expect(names(calls).slice(0, 6)).toEqual(['recordKeyRequest', 'planApproval', 'askApprovers', 'recordApprovalDecision', 'createAndOfferKey', 'announceApproval']);
       // The deciding approval records the outcome with it, in one activity.
       expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'APPROVE', complete: true, outcome: 'approved' })]);
       expect(names(calls)).not.toContain('recordApprovalOutcome');
@@ -173,7 +173,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(argsOf(calls, 'recordApprovalDecision').map((a) => [a.approverId, a.outcome])).toEqual([['U0ANA', undefined], ['U0BEN', 'approved']]);
       // The messages showed the first approval before the outcome.
       expect(argsOf(calls, 'announceApproval').map((a) => (a.snapshot as ApprovalSnapshot).status)).toEqual(['pending', 'approved']);
-      expect(names(calls).filter((n) => n === 'createPendingKey')).toHaveLength(1);
+      expect(names(calls).filter((n) => n === 'createAndOfferKey')).toHaveLength(1);
       expect(await handle.result()).toBe('window_closed');
     });
   });
@@ -203,7 +203,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(await handle.result()).toBe('denied');
       expect(argsOf(calls, 'recordApprovalDecision')).toEqual([expect.objectContaining({ approverId: 'U0ANA', decision: 'DENY', reason: 'Use the staging key instead.', outcome: 'denied' })]);
       expect((argsOf(calls, 'announceApproval')[0]?.snapshot as ApprovalSnapshot).denial).toMatchObject({ approverId: 'U0ANA', reason: 'Use the staging key instead.' });
-      expect(names(calls)).not.toContain('createPendingKey');
+      expect(names(calls)).not.toContain('createAndOfferKey');
     });
   });
 
@@ -218,7 +218,7 @@ describe('keyRequestWorkflow approvals', () => {
       release();
       expect(await handle.result()).toBe('cancelled');
       expect(argsOf(calls, 'recordApprovalOutcome')).toEqual([expect.objectContaining({ outcome: 'cancelled', by: OWNER })]);
-      expect(names(calls)).not.toContain('createPendingKey');
+      expect(names(calls)).not.toContain('createAndOfferKey');
     });
   });
 
@@ -237,7 +237,7 @@ describe('keyRequestWorkflow approvals', () => {
       expect(argsOf(calls, 'escalateApproval').map((e) => (e.waitedSeconds as number) / H)).toEqual([24]);
       expect(argsOf(calls, 'recordApprovalOutcome')).toEqual([expect.objectContaining({ outcome: 'timed_out', by: 'system' })]);
       expect((argsOf(calls, 'announceApproval').at(-1)?.snapshot as ApprovalSnapshot).status).toBe('timed_out');
-      expect(names(calls)).not.toContain('createPendingKey');
+      expect(names(calls)).not.toContain('createAndOfferKey');
     });
   });
 
@@ -276,7 +276,7 @@ describe('keyRequestWorkflow approvals', () => {
       release();
       expect(await handle.result()).toBe('timed_out');
       expect(names(calls)).not.toContain('recordApprovalDecision');
-      expect(names(calls)).not.toContain('createPendingKey');
+      expect(names(calls)).not.toContain('createAndOfferKey');
     });
   });
 

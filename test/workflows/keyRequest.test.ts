@@ -28,8 +28,7 @@ function mockActivities(calls: Calls, overrides: Partial<Record<keyof Activities
   };
   return {
     recordKeyRequest: record('recordKeyRequest'),
-    createPendingKey: record('createPendingKey'),
-    offerReveal: record('offerReveal'),
+    createAndOfferKey: record('createAndOfferKey'),
     revealKey: record('revealKey', { outcome: 'REVEALED', maskedKey: 'ko_test_…abcd' } satisfies RevealResult),
     maskRevealedKey: record('maskRevealedKey'),
     closeRevealWindow: record('closeRevealWindow'),
@@ -85,7 +84,7 @@ describe('keyRequestWorkflow', () => {
       return handle.result();
     });
     expect(phase).toBe('display_expired');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
+    expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
     expect(calls.find((c) => c.name === 'startKeyLifecycle')?.args).toEqual({ keyId: calls[0] && (calls[0].args as KeyRequestInput).keyId });
     expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'https://hooks.example/r/1' });
   });
@@ -111,7 +110,7 @@ describe('keyRequestWorkflow', () => {
       return handle.result();
     });
     expect(phase).toBe('window_closed');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal', 'closeRevealWindow']);
+    expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey', 'closeRevealWindow']);
   });
 
   it('lets the owner click again when Slack refused the first delivery', async () => {
@@ -135,7 +134,7 @@ describe('keyRequestWorkflow', () => {
     const calls: Calls = [];
     let release: () => void = () => undefined;
     const posting = new Promise<void>((resolve) => (release = resolve));
-    const phase = await withWorker(mockActivities(calls, { offerReveal: () => posting }), async () => {
+    const phase = await withWorker(mockActivities(calls, { createAndOfferKey: () => posting }), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-early-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
       // Slack already shows the button; the activity has not reported back yet.
@@ -155,7 +154,7 @@ describe('keyRequestWorkflow', () => {
       return handle.result();
     });
     expect(phase).toBe('revoked');
-    expect(calls.map((c) => c.name)).toEqual(['recordKeyRequest', 'createPendingKey', 'offerReveal']);
+    expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey']);
   });
 
   it('ends as revoked when the revocation wins the race with a click', async () => {
