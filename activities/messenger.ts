@@ -3,6 +3,7 @@
  * response_url can replace them later), and for answers to a click the click's own response_url,
  * an ephemeral message where they clicked, or the DM when neither works.
  */
+import { openUrl } from '../domain/sealedUrl';
 import type { ReplyTo } from '../workflows/replyTo';
 import type { ActivityDeps } from './deps';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
@@ -12,7 +13,7 @@ export interface Messenger {
   reply(options: { userId: string; replyTo: ReplyTo; message: SlackMessage }): Promise<void>;
 }
 
-export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log'>): Messenger {
+export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyHashSecret'>): Messenger {
   const dm = async (options: { userId: string; message: SlackMessage }): Promise<void> => {
     const channel = await deps.slack.openDm({ user: options.userId });
     await deps.slack.postMessage({ channel, ...options.message });
@@ -22,7 +23,7 @@ export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log'>): Mess
     async reply({ userId, replyTo, message }) {
       if (replyTo && 'responseUrl' in replyTo) {
         try {
-          return await deps.slack.respond({ responseUrl: replyTo.responseUrl, replaceOriginal: replyTo.replaceOriginal, ...message });
+          return await deps.slack.respond({ responseUrl: openUrl(replyTo.responseUrl, deps.keyHashSecret), replaceOriginal: replyTo.replaceOriginal, ...message });
         } catch (error) {
           if (!(error instanceof ResponseUrlGone)) throw error;
         }

@@ -11,6 +11,7 @@ import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
+import { openUrl, type SealedUrl } from '../domain/sealedUrl';
 import { findEnvironment } from '../domain/policy';
 import { keyRequestWorkflowId, type KeyRequestInput, type RevealResult } from '../workflows/keyRequest';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
@@ -78,13 +79,14 @@ export function createRevealActivities(deps: ActivityDeps) {
       await offer(options);
     },
 
-    async revealKey(options: { keyId: string; responseUrl: string; clickerId: string }): Promise<RevealResult> {
+    async revealKey(options: { keyId: string; responseUrl: SealedUrl; clickerId: string }): Promise<RevealResult> {
+      const responseUrl = openUrl(options.responseUrl, deps.keyHashSecret);
       const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
       // A retry after the message went out (the activity died before reporting): done already.
       if (key.status === 'ACTIVE' && key.maskedKey && key.recorded) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
       const revokedMeanwhile = async (): Promise<RevealResult> => {
         const { revokedBy } = await deps.db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { revokedBy: true } });
-        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }) }).catch((error: unknown) => {
+        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }) }).catch((error: unknown) => {
           if (!(error instanceof ResponseUrlGone)) throw error;
         });
         await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_refused', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'REVOKED' } });
@@ -111,7 +113,7 @@ export function createRevealActivities(deps: ActivityDeps) {
       if (activated.count === 0) return revokedMeanwhile();
       const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl });
       try {
-        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
+        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...message });
       } catch (error) {
         // Retried or not, this key was never seen: forget it. A retry mints a fresh one.
         await deps.db.apiKey.updateMany({ where: { id: key.id, status: 'ACTIVE', keyHash }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
@@ -125,12 +127,12 @@ export function createRevealActivities(deps: ActivityDeps) {
       return { outcome: 'REVEALED', maskedKey };
     },
 
-    async maskRevealedKey(options: { keyId: string; responseUrl: string }): Promise<void> {
+    async maskRevealedKey(options: { keyId: string; responseUrl: SealedUrl }): Promise<void> {
       const key = await loadKey(options.keyId);
       if (!key.maskedKey) throw ApplicationFailure.nonRetryable(`key ${key.id} has no masked form`);
       const message = buildMaskedAfterReveal({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, maskedKey: key.maskedKey, expiresAt: key.expiresAt });
       try {
-        await deps.slack.respond({ responseUrl: options.responseUrl, replaceOriginal: true, ...message });
+        await deps.slack.respond({ responseUrl: openUrl(options.responseUrl, deps.keyHashSecret), replaceOriginal: true, ...message });
       } catch (error) {
         if (!(error instanceof ResponseUrlGone)) throw error;
         deps.log.warn('could not hide a revealed key: its response_url is gone', { keyId: key.id });

@@ -8,6 +8,7 @@
  * expiry happens even if every process restarted in between.
  */
 import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, setHandler, sleep } from '@temporalio/workflow';
+import type { SealedUrl } from '../domain/sealedUrl';
 import { setUpApproval } from './approval';
 import { slack, slackNow, store, storeNow } from './proxies';
 
@@ -48,8 +49,11 @@ export interface KeyRequestInput {
 
 export interface RevealArgs {
   clickerId: string;
-  /** The click's response_url: the only way to replace (and later expire) an ephemeral message. */
-  responseUrl: string;
+  /**
+   * The click's response_url, the only way to replace (and later expire) an ephemeral message.
+   * Sealed by the bot: it stays in this workflow's history for the display time.
+   */
+  responseUrl: SealedUrl;
 }
 
 /**
@@ -146,7 +150,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   // The window runs from the offer (an approval can come days after the request), in workflow
   // time, which is deterministic; failed deliveries do not extend it.
   const windowEndsAt = Date.now() + input.revealWindowSeconds * 1000;
-  let shownVia: string | null = null;
+  let shownVia: SealedUrl | null = null;
   while (shownVia === null && !revoked) {
     const clicked = await condition(() => click !== null || revoked, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;

@@ -5,18 +5,20 @@
 import type { Activities } from '../../activities';
 import { loadPolicy } from '../../config/policyFile';
 import type { Db } from '../../db/client';
+import { sealUrl } from '../../domain/sealedUrl';
 import { startActivityEnv, type ActivityEnv } from '../support/activityEnv';
 import type { FakeSlack } from '../support/fakeSlack';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
 
 const { policy } = loadPolicy(undefined);
+const SECRET = 'x'.repeat(32);
 let env: ActivityEnv;
 let db: Db;
 let fake: FakeSlack;
 let activities: Activities;
 
 beforeAll(async () => {
-  env = await startActivityEnv({ policy, keyHashSecret: 'x'.repeat(32) });
+  env = await startActivityEnv({ policy, keyHashSecret: SECRET });
   ({ db, fake, activities } = env);
 });
 afterAll(async () => {
@@ -88,9 +90,9 @@ describe('key request activities, retried', () => {
     const i = input();
     await activities.createAndOfferKey(i);
     const url = fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
-    const first = await activities.revealKey({ keyId: i.keyId, responseUrl: url, clickerId: i.requesterId });
+    const first = await activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, SECRET), clickerId: i.requesterId });
     const hash = (await db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash;
-    const again = await activities.revealKey({ keyId: i.keyId, responseUrl: url, clickerId: i.requesterId });
+    const again = await activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, SECRET), clickerId: i.requesterId });
     expect(again).toEqual(first);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash).toBe(hash);
     expect(fake.responses.filter((r) => r.url === url)).toHaveLength(1);
@@ -99,7 +101,7 @@ describe('key request activities, retried', () => {
     await activities.createAndOfferKey(other);
     const spent = fake.createResponseUrl({ channelId: other.channelId, userId: other.requesterId });
     fake.advanceClock(31 * 60 * 1000); // response_urls live 30 minutes
-    expect(await activities.revealKey({ keyId: other.keyId, responseUrl: spent, clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });
+    expect(await activities.revealKey({ keyId: other.keyId, responseUrl: sealUrl(spent, SECRET), clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });
     expect(await db.apiKey.findUniqueOrThrow({ where: { id: other.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null, revealedAt: null });
     expect(fake.ephemeralMessages({ userId: other.requesterId }).some((m) => m.text.includes('Click Reveal key again'))).toBe(true);
   });

@@ -109,6 +109,10 @@ describe('/apikey new', () => {
       expect(text.includes(key.slice(8, 34))).toBe(false); // the random part alone
     }
     expect(h.dumpDatabase()).toContain(keyId); // the search above looked at real data
+    // The click's response_url (it can post into the owner's conversation) is in history only sealed.
+    const histories = await h.dumpHistories();
+    expect(histories).not.toContain(click.responseUrl as string);
+    expect(histories).toContain('sealed:v1:');
   });
 
   it('refuses a click by anyone but the owner, audits it and mints nothing', async () => {

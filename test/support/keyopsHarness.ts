@@ -154,7 +154,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const texts: string[] = [];
       for await (const wf of temporal.client.workflow.list()) {
         const history = await temporal.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-        texts.push(JSON.stringify({ memo: wf.memo, searchAttributes: wf.searchAttributes, history }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v)));
+        // Payloads are bytes: the history's own toJSON turns them into base64 before a replacer sees
+        // them, so decode every payload's `data` back to text, or a search would look at base64.
+        const decode = (key: string, value: unknown): unknown => {
+          if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+          if (key === 'data' && typeof value === 'string') return Buffer.from(value, 'base64').toString('utf8');
+          return value;
+        };
+        texts.push(JSON.stringify({ memo: wf.memo, searchAttributes: wf.searchAttributes, history }, decode));
       }
       return texts.join('\n');
     },

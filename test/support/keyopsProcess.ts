@@ -41,7 +41,7 @@ export async function spawnKeyops(options: {
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);
-        if (echo) console.error(`[${options.entry}] ${line}`);
+        if (echo) process.stderr.write(`[${options.entry}] ${line}\n`);
         if (!line.includes('is ready')) return;
         clearTimeout(timer);
         try {

@@ -8,6 +8,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { z } from 'zod';
 import { recordAudit } from '../../../db/audit';
 import { findDeliveryKey } from '../../../db/keyRequests';
+import { sealUrl } from '../../../domain/sealedUrl';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
@@ -49,7 +50,7 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
 
     const started = Date.now();
     try {
-      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: body.response_url }] });
+      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: sealUrl(body.response_url, deps.keyHashSecret) }] });
       deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
       const refusal = refusalOf(error);

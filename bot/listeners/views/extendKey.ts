@@ -16,6 +16,7 @@ import { parseMetadata } from '../../forms/metadata';
 import { CallbackIds, ExtendBlocks } from '../../ids';
 import { LIFECYCLE_REFUSAL_TEXT, sendLifecycleUpdate } from '../../lifecycle/lifecycleUpdates';
 import { EXTENSION_REFUSAL_TEXT } from '../../views/lifecycleNotices';
+import { replyToClick } from '../../forms/replyTo';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -37,7 +38,7 @@ export function registerExtendKeySubmission(app: App, deps: BotDeps): void {
     if (!plan.ok) return fail(EXTENSION_REFUSAL_TEXT[plan.refusal]);
 
     const extensionId = `ext_${view.id}`;
-    const replyTo = metadata.responseUrl ? { responseUrl: metadata.responseUrl, replaceOriginal: false } : null;
+    const replyTo = replyToClick({ responseUrl: metadata.responseUrl, replaceOriginal: false, secret: deps.keyHashSecret });
     const outcome = await sendLifecycleUpdate(deps, { keyId: key.id, update: extendUpdate, args: [{ extensionId, actorId: userId, lifetimeSeconds, replyTo }], updateId: extensionId });
     if (!outcome.ok) return fail(LIFECYCLE_REFUSAL_TEXT[outcome.refusal]);
     deps.log.info('extension accepted', { keyId: key.id, userId, lifetimeSeconds });
