@@ -90,7 +90,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       const running = worker.run();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
       stops.push(async () => {
-        worker.shutdown();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         await home.drain();
         await connection.close();

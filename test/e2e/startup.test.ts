@@ -44,6 +44,8 @@ describe('npm start with nothing configured', () => {
     } finally {
       expect(await first.stop()).toBe(0);
     }
+    // Every shutdown step ran: none failed (the worker used to be stopped twice, once by the SDK).
+    expect(first.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     expect(serversOf(dataDir)).toBe('');
     expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
 
