@@ -1,5 +1,5 @@
 import type { Db } from './client';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 
 export interface AuditEntry {
   /** Slack user id, or "system" for timers. */
@@ -31,4 +31,18 @@ export async function recordAudit(db: AuditWriter, entry: AuditEntry): Promise<v
     ],
     skipDuplicates: true,
   });
+}
+
+/**
+ * For one SQL statement that changes something and audits it atomically: an insert of one event
+ * per row of the statement's CTE `from` (which returns an `id`), each recorded once under
+ * `dedupePrefix` + id, so a retried statement adds none.
+ */
+export function auditEachRowOf(from: string, entry: Omit<AuditEntry, 'targetId' | 'dedupeKey'> & { dedupePrefix: string }): Prisma.Sql {
+  if (!/^[a-z_]+$/.test(from)) throw new Error(`not a CTE name: ${from}`);
+  return Prisma.sql`
+    INSERT INTO audit_events (actor_id, action, target_type, target_id, source, details, dedupe_key)
+    SELECT ${entry.actorId}, ${entry.action}, ${entry.targetType}, id, ${entry.source}, ${JSON.stringify(entry.details ?? {})}::jsonb, ${entry.dedupePrefix}::text || id
+      FROM ${Prisma.raw(from)}
+    ON CONFLICT (dedupe_key) DO NOTHING`;
 }

@@ -8,23 +8,14 @@
  * Times are UTC ISO strings cast to `timestamp(3)`, as Prisma stores them (see revocations.ts).
  */
 import { Prisma } from '../generated/prisma/client';
+import type { KeyRequestInput } from '../workflows/keyRequest';
+import { auditEachRowOf } from './audit';
 import type { Db } from './client';
 
-export interface NewKeyRequest {
-  requestId: string;
+export type NewKeyRequest = Pick<KeyRequestInput, 'requestId' | 'requesterId' | 'name' | 'environment' | 'scopes' | 'lifetimeSeconds' | 'reason' | 'needsApproval' | 'channelId' | 'source'> & {
   workflowId: string;
-  requesterId: string;
-  name: string;
-  environment: string;
-  scopes: string[];
-  lifetimeSeconds: number;
-  reason: string | null;
-  needsApproval: boolean;
-  channelId: string;
-  /** For the audit log: where the request came from. */
-  source: string;
   rotatedFromId: string | null;
-}
+};
 
 /** Records the request and its `key.requested` event, once: a retry finds both and adds nothing. */
 export async function insertKeyRequest(db: Db, request: NewKeyRequest, now: Date): Promise<void> {
@@ -46,23 +37,13 @@ export async function insertKeyRequest(db: Db, request: NewKeyRequest, now: Date
       ON CONFLICT (id) DO NOTHING
       RETURNING id
     )
-    INSERT INTO audit_events (actor_id, action, target_type, target_id, source, details, dedupe_key)
-    SELECT ${request.requesterId}, 'key.requested', 'request', id, ${request.source}, ${JSON.stringify(details)}::jsonb, 'requested:' || id
-      FROM recorded
-    ON CONFLICT (dedupe_key) DO NOTHING`;
+    ${auditEachRowOf('recorded', { actorId: request.requesterId, action: 'key.requested', targetType: 'request', source: request.source, details, dedupePrefix: 'requested:' })}`;
 }
 
-export interface NewPendingKey {
-  keyId: string;
-  requestId: string;
+export type NewPendingKey = Pick<KeyRequestInput, 'keyId' | 'requestId' | 'name' | 'environment' | 'scopes' | 'lifetimeSeconds' | 'source'> & {
   ownerId: string;
-  name: string;
-  environment: string;
-  scopes: string[];
-  lifetimeSeconds: number;
-  source: string;
   rotatedFromId: string | null;
-}
+};
 
 /**
  * Creates the key as PENDING_REVEAL, marks its request FULFILLED (an approved request keeps the
@@ -83,10 +64,7 @@ export async function insertPendingKey(db: Db, key: NewPendingKey, now: Date): P
       UPDATE key_requests SET status = 'FULFILLED', decided_at = COALESCE(decided_at, ${at}::timestamp(3))
        WHERE id = (SELECT request_id FROM created)
     )
-    INSERT INTO audit_events (actor_id, action, target_type, target_id, source, details, dedupe_key)
-    SELECT ${key.ownerId}, 'key.created', 'key', id, ${key.source}, ${JSON.stringify(details)}::jsonb, 'created:' || id
-      FROM created
-    ON CONFLICT (dedupe_key) DO NOTHING`;
+    ${auditEachRowOf('created', { actorId: key.ownerId, action: 'key.created', targetType: 'key', source: key.source, details, dedupePrefix: 'created:' })}`;
 }
 
 /** A key with what delivering it needs from its request: one query for the delivery activities. */

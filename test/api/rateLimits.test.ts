@@ -9,12 +9,11 @@ import { createLocalRateLimiter, type RateLimiter } from '../../api/rateLimiter'
 import { createRedisRateLimiter } from '../../api/redisRateLimiter';
 import { verifyKey, type VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
-import { createDb, type Db } from '../../db/client';
 import { mintKey } from '../../domain/keyFormat';
 import { hashKey } from '../../domain/keyHash';
 import type { RateLimit } from '../../domain/policy';
 import { createLogger } from '../../runtime/log';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { useTestDb } from '../support/databases';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = createLogger({ name: 'test', sink: () => undefined });
@@ -121,23 +120,14 @@ describe('verify with limits', () => {
 });
 
 describe('quota notices', () => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await db.$disconnect();
-    await database.drop();
-  });
+  const store = useTestDb();
 
   it('tells the owner once at 80% and once at 100% of the month, however many processes see it', async () => {
     const keyId = newKeyId();
-    await db.apiKey.create({ data: { id: keyId, ownerId: 'U0OWNER', name: 'billing-sync', environment: 'test', scopes: ['read'], status: 'ACTIVE', maskedKey: 'ko_test_…3f8a', expiresAt: new Date('2027-01-01T00:00:00Z') } });
+    await store.db.apiKey.create({ data: { id: keyId, ownerId: 'U0OWNER', name: 'billing-sync', environment: 'test', scopes: ['read'], status: 'ACTIVE', maskedKey: 'ko_test_…3f8a', expiresAt: new Date('2027-01-01T00:00:00Z') } });
     const posted: Array<{ channel: string; text: string }> = [];
     const slack = { openDm: ({ user }: { user: string }) => Promise.resolve(`D-${user}`), postMessage: (m: { channel: string; text: string }) => (posted.push(m), Promise.resolve({ channel: m.channel, ts: '1' })) };
-    const processes = [createQuotaNotices({ db, slack, log }), createQuotaNotices({ db, slack, log })];
+    const processes = [createQuotaNotices({ db: store.db, slack, log }), createQuotaNotices({ db: store.db, slack, log })];
     const now = new Date('2026-11-15T10:00:00Z');
     for (let used = 1; used <= 10; used++) {
       for (const notices of processes) notices.observe({ keyId, ownerId: 'U0OWNER', used, quota: 10, now });
@@ -148,7 +138,7 @@ describe('quota notices', () => {
     expect(posted[1]?.text).toContain('used its whole monthly quota (10 of 10 requests this month)');
     expect(posted[0]?.text).toContain('billing-sync');
     // Next month counts afresh.
-    const later = createQuotaNotices({ db, slack, log });
+    const later = createQuotaNotices({ db: store.db, slack, log });
     later.observe({ keyId, ownerId: 'U0OWNER', used: 9, quota: 10, now: new Date('2026-12-02T10:00:00Z') });
     await later.settled();
     expect(posted).toHaveLength(3);
@@ -156,14 +146,14 @@ describe('quota notices', () => {
 
   it('tries again on a later verification when Slack could not be reached', async () => {
     const keyId = newKeyId();
-    await db.apiKey.create({ data: { id: keyId, ownerId: 'U0OWNER', name: 'flaky', environment: 'test', scopes: ['read'], status: 'ACTIVE', expiresAt: new Date('2027-01-01T00:00:00Z') } });
+    await store.db.apiKey.create({ data: { id: keyId, ownerId: 'U0OWNER', name: 'flaky', environment: 'test', scopes: ['read'], status: 'ACTIVE', expiresAt: new Date('2027-01-01T00:00:00Z') } });
     let down = true;
     const posted: string[] = [];
     const slack = {
       openDm: () => (down ? Promise.reject(new Error('slack down')) : Promise.resolve('D1')),
       postMessage: (m: { channel: string; text: string }) => (posted.push(m.text), Promise.resolve({ channel: m.channel, ts: '1' })),
     };
-    const notices = createQuotaNotices({ db, slack, log });
+    const notices = createQuotaNotices({ db: store.db, slack, log });
     const now = new Date('2026-11-15T10:00:00Z');
     notices.observe({ keyId, ownerId: 'U0OWNER', used: 8, quota: 10, now });
     await notices.settled();

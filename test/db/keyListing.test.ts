@@ -2,27 +2,17 @@
  * What App Home's summary line counts, read from the real schema: live keys by status, the active
  * ones expiring soon, and every key the owner ever had.
  */
-import { createDb, type Db } from '../../db/client';
 import { loadHomeData } from '../../db/keyListing';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { useTestDb } from '../support/databases';
 
-let database: TestDatabase;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+const store = useTestDb();
 
 const now = new Date('2026-11-29T12:00:00Z');
 const days = (n: number): Date => new Date(now.getTime() + n * 86400_000);
 let n = 0;
 async function key(ownerId: string, status: 'PENDING_REVEAL' | 'ACTIVE' | 'EXPIRED' | 'REVOKED', expiresAt: Date): Promise<void> {
   n += 1;
-  await db.apiKey.create({ data: { id: `key_listing${String(n).padStart(9, '0')}`, ownerId, name: `k${n}`, environment: 'test', scopes: ['read'], status, expiresAt } });
+  await store.db.apiKey.create({ data: { id: `key_listing${String(n).padStart(9, '0')}`, ownerId, name: `k${n}`, environment: 'test', scopes: ['read'], status, expiresAt } });
 }
 
 describe('App Home data', () => {
@@ -37,7 +27,7 @@ describe('App Home data', () => {
     await key(owner, 'EXPIRED', days(-3));
     await key('U0SOMEONEELSE', 'ACTIVE', days(3));
 
-    const data = await loadHomeData(db, { userId: owner, keyLimit: 10, now, expiringSoonSeconds: 7 * 86400 });
+    const data = await loadHomeData(store.db, { userId: owner, keyLimit: 10, now, expiringSoonSeconds: 7 * 86400 });
 
     expect(data.counts).toEqual({ active: 4, expiringSoon: 2, pending: 1 });
     expect(data.totalKeys).toBe(7);
@@ -45,7 +35,7 @@ describe('App Home data', () => {
   });
 
   it('counts nothing for someone without keys', async () => {
-    const data = await loadHomeData(db, { userId: 'U0NOBODY', keyLimit: 10, now, expiringSoonSeconds: 86400 });
+    const data = await loadHomeData(store.db, { userId: 'U0NOBODY', keyLimit: 10, now, expiringSoonSeconds: 86400 });
     expect(data.counts).toEqual({ active: 0, expiringSoon: 0, pending: 0 });
     expect(data.totalKeys).toBe(0);
   });

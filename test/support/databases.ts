@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
+import { createDb, type Db } from '../../db/client';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /** Per checkout, so two working copies can run their suites on one server without clobbering. */
@@ -41,5 +42,28 @@ export async function createTestDatabase(options: { fromTemplate?: boolean } = {
     name,
     url: databaseUrl(name),
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/**
+ * A migrated database and a Prisma client for the tests of one file (or describe block): made in
+ * beforeAll, dropped in afterAll. Read `db` inside tests, not when the file loads.
+ */
+export function useTestDb(): { readonly db: Db } {
+  let database: TestDatabase | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDb({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+  });
+  return {
+    get db(): Db {
+      if (!db) throw new Error('useTestDb: the database is made in beforeAll; use it inside tests');
+      return db;
+    },
   };
 }
