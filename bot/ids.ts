@@ -39,7 +39,7 @@ export function approvalActionPattern(action: ApprovalAction): RegExp {
   return new RegExp(`^${ActionIds[action].replace('.', '\\.')}:`);
 }
 
-export type KeyAction = 'rotateKey' | 'revokeKey' | 'extendKey' | 'keyUsage' | 'keepKey';
+export type KeyAction = 'revealKey' | 'rotateKey' | 'revokeKey' | 'extendKey' | 'keyUsage' | 'keepKey';
 
 /**
  * Slack wants action ids unique within a message: the n-th key of a list gets `key.rotate.<n>`,

@@ -58,7 +58,7 @@ export function buildKeyList(input: KeyListInput): Message {
   if (waiting.length > 0) blocks.push(waitingBlock(waiting));
   input.rows.forEach((row, i) => {
     if (i > 0) blocks.push({ type: 'divider' });
-    blocks.push(...buildKeyRow(row, { ...input, index: i }));
+    blocks.push(...buildKeyRow(row, { ...input, index: i, revealable: input.ownerId === input.viewerId }));
   });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Page ${input.page + 1} of ${pages} · keys ${first + 1}–${first + input.rows.length} of ${input.total}` }] });
   const nav: Button[] = [];

@@ -24,6 +24,12 @@ export interface KeyRow {
 export interface KeyRowContext {
   now: Date;
   expiringSoonSeconds: number;
+  /**
+   * The viewer owns these keys and is looking at a message (not App Home, whose clicks have no
+   * response_url to show a key through): pending keys get "Reveal key", for an owner whose offer
+   * message is gone (Slack drops ephemeral messages on reload).
+   */
+  revealable?: boolean;
 }
 
 const STATUS_EMOJI: Record<KeyDisplayStatus, string> = {
@@ -34,7 +40,7 @@ const STATUS_EMOJI: Record<KeyDisplayStatus, string> = {
   revoked: ':red_circle:',
 };
 
-const BUTTON_TEXT: Record<Exclude<KeyAction, 'keepKey'>, string> = { rotateKey: 'Rotate', revokeKey: 'Revoke', extendKey: 'Extend', keyUsage: 'Usage' };
+const BUTTON_TEXT: Record<Exclude<KeyAction, 'keepKey'>, string> = { revealKey: 'Reveal key', rotateKey: 'Rotate', revokeKey: 'Revoke', extendKey: 'Extend', keyUsage: 'Usage' };
 
 export function statusOf(key: Pick<KeyRow, 'status' | 'expiresAt'>, context: KeyRowContext): KeyDisplayStatus {
   return keyDisplayStatus(key, { now: context.now, expiringSoonSeconds: context.expiringSoonSeconds });
@@ -48,7 +54,8 @@ export function statusText(status: KeyDisplayStatus): string {
 export function keyRowActions(key: KeyRow, context: KeyRowContext): Array<Exclude<KeyAction, 'keepKey'>> {
   switch (statusOf(key, context)) {
     case 'pending':
-      return ['revokeKey'];
+      // Pending reveal (a key exists, unseen); approval requests have no row of their own.
+      return context.revealable && key.status === 'PENDING_REVEAL' ? ['revealKey', 'revokeKey'] : ['revokeKey'];
     case 'expired':
     case 'revoked':
       return ['keyUsage'];
@@ -80,7 +87,7 @@ export function buildKeyRow(key: KeyRow, options: KeyRowContext & { index: numbe
     action_id: keyActionId(action, options.index),
     text: { type: 'plain_text', text: BUTTON_TEXT[action] },
     value: key.id,
-    ...(action === 'revokeKey' ? { style: 'danger' as const } : {}),
+    ...(action === 'revokeKey' ? { style: 'danger' as const } : action === 'revealKey' ? { style: 'primary' as const } : {}),
   }));
   return [
     { type: 'section', block_id: ids.summary, text: { type: 'mrkdwn', text: keySummaryText(key, options) } },

@@ -4,6 +4,8 @@
  * answering honestly. Real Bolt, PostgreSQL and Temporal; Slack faked at its API (which enforces
  * the block limits).
  */
+import { NewKeyBlocks } from '../../bot/ids';
+import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import type { FakeMessage } from '../support/fakeSlack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 import { seedKeys } from '../support/seedKeys';
@@ -17,6 +19,7 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
+const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 const seed = (keys: Parameters<typeof seedKeys>[1]['keys']) => seedKeys(h.db, { policy: h.policy, keyHashSecret: KEY_HASH_SECRET, keys });
 
 async function list(userId: string, text = 'list'): Promise<FakeMessage> {
@@ -83,6 +86,26 @@ describe('/apikey list', () => {
     expect(blockText(message)).toContain('Page 2 of 3');
     // One message the whole time: the pages replaced it.
     expect(h.fake.ephemeralMessages({ userId }).filter((m) => m.text.includes('Your keys'))).toHaveLength(1);
+  });
+
+  it('lets the owner reveal a pending key from the list when the offer message is gone', async () => {
+    const userId = 'U0LOSTOFFER';
+    await h.driver.sendCommand({ userId, channelId: 'C0GENERAL', text: 'new' });
+    const modal = await h.fake.waitFor(() => h.fake.openViewFor(userId));
+    await h.driver.submitView({ userId, view: modal, values: { [NewKeyBlocks.name]: 'Reloaded Slack', [NewKeyBlocks.environment]: 'test', [NewKeyBlocks.scopes]: ['read'], [lifetimeBlockId('test')]: '30d' } });
+    // The offer arrives, and the owner never clicks it (Slack dropped it when they reloaded).
+    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Reveal it once')));
+
+    const message = await list(userId);
+    expect(buttonsOf(message)).toEqual([['Reveal key', 'Revoke']]);
+    // An admin looking at the same keys cannot reveal them.
+    expect(buttonsOf(await list('U0ADMIN', `list <@${userId}|owner>`))).toEqual([['Revoke']]);
+
+    await h.driver.clickButtonInMessage({ userId, message, actionText: 'Reveal key' });
+    const shown = await h.fake.waitFor(() => (KEY_RE.test(blockText(message)) ? message : undefined));
+    const key = blockText(shown).match(KEY_RE)?.[0] as string;
+    expect(await h.verify(key)).toMatchObject({ valid: true, code: 'VALID', owner: userId });
+    expect(blockText(shown)).toContain('shown only once');
   });
 
   it('lets an admin list another person\'s keys, and refuses (and audits) anyone else', async () => {

@@ -12,7 +12,7 @@ import { sealUrl } from '../../../domain/sealedUrl';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
-import { ActionIds } from '../../ids';
+import { keyActionPattern } from '../../ids';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -27,7 +27,8 @@ const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
 };
 
 export function registerRevealKey(app: App, deps: BotDeps): void {
-  app.action<BlockAction<ButtonAction>>(ActionIds.revealKey, async ({ ack, body, action, respond }: ActionArgs) => {
+  // The offer's button (`key.reveal`), or a pending key's in `/apikey list` (`key.reveal.<n>`).
+  app.action<BlockAction<ButtonAction>>(keyActionPattern('revealKey'), async ({ ack, body, action, respond }: ActionArgs) => {
     await ack();
     const userId = body.user.id;
     const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);

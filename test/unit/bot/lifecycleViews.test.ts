@@ -74,7 +74,12 @@ describe('key list', () => {
       row(4, { graceEndsAt: new Date(now.getTime() + DAY) }),
     ];
     const list = buildKeyList({ ...context, ownerId: 'U1', viewerId: 'U1', rows, page: 0, total: rows.length });
-    expect(buttons(list.blocks)).toEqual([['Rotate', 'Revoke', 'Extend', 'Usage'], ['Revoke'], ['Usage'], ['Usage'], ['Revoke', 'Usage']]);
+    expect(buttons(list.blocks)).toEqual([['Rotate', 'Revoke', 'Extend', 'Usage'], ['Reveal key', 'Revoke'], ['Usage'], ['Usage'], ['Revoke', 'Usage']]);
+    // Only the owner can reveal; an admin listing someone's keys sees Revoke alone on a pending one.
+    const admins = buildKeyList({ ...context, ownerId: 'U1', viewerId: 'U0ADMIN', rows, page: 0, total: rows.length });
+    expect(buttons(admins.blocks)[1]).toEqual(['Revoke']);
+    // App Home's clicks carry no response_url to show a key through: no Reveal there.
+    expect(buttons(buildAppHome({ ...context, data: { keys: [rows[1] as KeyRow], totalKeys: 1, counts: { active: 0, expiringSoon: 0, pending: 1 }, pendingRequests: [], approvals: [] } }).blocks)).toEqual([['Revoke']]);
     const text = JSON.stringify(list.blocks);
     expect(text).toContain('_not revealed yet_');
     expect(text).toContain('Being replaced by a rotation');
