@@ -18,6 +18,11 @@ export const MAX_USAGE_BODY_BYTES = 640 * 1024;
 export interface HealthCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * False for what only slows this process down (the verify cache, say): its failure shows as
+   * "degraded" in the answer, for operators, but the process still answers 200.
+   */
+  critical?: boolean;
 }
 
 export interface ApiDeps {
@@ -111,11 +116,11 @@ async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Pr
         return [c.name, 'ok'] as const;
       } catch (error) {
         options.deps.log.warn('health check failed', { check: c.name, error: (error as Error).message });
-        return [c.name, 'unavailable'] as const;
+        return [c.name, c.critical === false ? 'degraded' : 'unavailable'] as const;
       }
     }),
   );
-  const healthy = results.every(([, state]) => state === 'ok');
+  const healthy = results.every(([, state]) => state !== 'unavailable');
   sendJson(options.res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
 }
 

@@ -9,6 +9,7 @@ import { createHomeRefresher } from '../activities/home';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
+import type { KeyChangeListener } from '../api/keyChanges';
 import type { UsageIngestDeps } from '../api/usageIngest';
 import { startVerifyService } from '../api/verifyService';
 import { createRoleResolver } from '../bot/access/roles';
@@ -133,6 +134,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       // Pushed before the server, so it stops after it: usage counted by the last requests is flushed.
       let verify: VerifyDeps | undefined;
       let ingest: UsageIngestDeps | undefined;
+      let listener: KeyChangeListener | undefined;
       if (options.roles.api) {
         const service = await startVerifyService({
           db,
@@ -147,6 +149,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         });
         stops.push(() => service.stop());
         verify = service.deps;
+        listener = service.listener;
         ingest = { db, verify, usage: service.usage, maxAgeSeconds: options.policy.usage.retention.minutes };
         log.info('rate limits', { shared: options.redisUrl ? 'redis' : 'per process', quotaNotices: options.slack?.botToken ? 'on' : 'off (no SLACK_BOT_TOKEN)' });
       }
@@ -154,6 +157,18 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
       ];
+      if (listener) {
+        const changes = listener;
+        // Without its change listener the verify cache is off (fail closed): every verification
+        // reads the database. Slower, still correct, so reported but not unhealthy.
+        healthChecks.push({
+          name: 'verifyCache',
+          critical: false,
+          check: async () => {
+            if (!changes.subscribed) throw new Error('key change listener not subscribed');
+          },
+        });
+      }
       const routes = createApiRoutes({
         verify,
         ingest,

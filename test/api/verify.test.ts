@@ -207,4 +207,12 @@ describe('GET /healthz', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', temporal: 'unavailable' } });
   });
+
+  it('reports what only slows it down as degraded, and stays healthy', async () => {
+    healthChecks.push({ name: 'database', check: async () => undefined });
+    healthChecks.push({ name: 'verifyCache', critical: false, check: async () => Promise.reject(new Error('key change listener not subscribed')) });
+    const res = await fetch(`${baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', verifyCache: 'degraded' } });
+  });
 });
