@@ -9,6 +9,7 @@
  * query time. Three upserts per batch instead of one is cheap next to a write per request.
  */
 import type { Db } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
 import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
 import type { Logger } from '../runtime/log';
 
@@ -40,6 +41,31 @@ interface Cell {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
+
+/** The roll-up tables, finest first; `column` is each one's time column. Constants, never input. */
+const RESOLUTIONS = [
+  { table: 'key_usage_minutes', column: 'minute', ms: MINUTE_MS },
+  { table: 'key_usage_hours', column: 'hour', ms: HOUR_MS },
+  { table: 'key_usage_days', column: 'day', ms: DAY_MS },
+] as const;
+
+/**
+ * Adds a batch's counts to one roll-up table. A key that no longer exists is skipped rather than
+ * failing the whole batch on its foreign key.
+ */
+function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<typeof columns>): Prisma.Sql {
+  const table = Prisma.raw(resolution.table);
+  const column = Prisma.raw(resolution.column);
+  return Prisma.sql`
+    INSERT INTO ${table} AS t (key_id, ${column}, requests, errors_4xx, errors_5xx, latency_buckets)
+    SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
+      FROM unnest(${rows.ids}::text[], ${rows.at}::timestamp(3)[], ${rows.requests}::int[], ${rows.e4}::int[], ${rows.e5}::int[], ${rows.buckets}::text[])
+           AS u(key_id, at, requests, e4, e5, buckets)
+     WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
+    ON CONFLICT (key_id, ${column}) DO UPDATE SET
+      requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
+      latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)`;
+}
 
 export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?: number }): UsageRecorder {
   const { db, log } = options;
@@ -82,42 +108,11 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     if (cells.size === 0) return;
     const batch = cells;
     cells = new Map();
-    const minutes = columns(batch, MINUTE_MS);
-    const hours = columns(batch, HOUR_MS);
-    const days = columns(batch, DAY_MS);
     try {
-      // Several API processes add to the same rows: the upserts add, never overwrite. A key that
-      // no longer exists is skipped rather than failing the whole batch on its foreign key.
-      await db.$executeRaw`
-        WITH m AS (
-          INSERT INTO key_usage_minutes AS t (key_id, minute, requests, errors_4xx, errors_5xx, latency_buckets)
-          SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
-            FROM unnest(${minutes.ids}::text[], ${minutes.at}::timestamp(3)[], ${minutes.requests}::int[], ${minutes.e4}::int[], ${minutes.e5}::int[], ${minutes.buckets}::text[])
-                 AS u(key_id, at, requests, e4, e5, buckets)
-           WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
-          ON CONFLICT (key_id, minute) DO UPDATE SET
-            requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
-            latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)
-          RETURNING 1
-        ), h AS (
-          INSERT INTO key_usage_hours AS t (key_id, hour, requests, errors_4xx, errors_5xx, latency_buckets)
-          SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
-            FROM unnest(${hours.ids}::text[], ${hours.at}::timestamp(3)[], ${hours.requests}::int[], ${hours.e4}::int[], ${hours.e5}::int[], ${hours.buckets}::text[])
-                 AS u(key_id, at, requests, e4, e5, buckets)
-           WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
-          ON CONFLICT (key_id, hour) DO UPDATE SET
-            requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
-            latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)
-          RETURNING 1
-        )
-        INSERT INTO key_usage_days AS t (key_id, day, requests, errors_4xx, errors_5xx, latency_buckets)
-        SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
-          FROM unnest(${days.ids}::text[], ${days.at}::timestamp(3)[], ${days.requests}::int[], ${days.e4}::int[], ${days.e5}::int[], ${days.buckets}::text[])
-               AS u(key_id, at, requests, e4, e5, buckets)
-         WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
-        ON CONFLICT (key_id, day) DO UPDATE SET
-          requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
-          latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)`;
+      // Several API processes add to the same rows: the upserts add, never overwrite. One
+      // statement for the three resolutions, so a batch lands in all of them or in none.
+      const [minutes, hours, days] = RESOLUTIONS.map((r) => upsertUsage(r, columns(batch, r.ms)));
+      await db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`;
     } catch (error) {
       for (const [id, cell] of batch) addCell(cells, id, cell);
       log.error('could not record key usage', { rows: batch.size, error });
