@@ -2,22 +2,17 @@
  * POST /v1/usage and the usage store over real HTTP against the real PostgreSQL: entries judged
  * one by one, counts rolled up to minutes, hours and days with exact percentiles, retention.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApiRoutes } from '../../api/routes';
-import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
-import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
+import type { UsageRecorder } from '../../api/usage';
 import { signChartUrl } from '../../api/usageChart';
 import { pruneUsage } from '../../api/usageRetention';
-import type { VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
-import { createDb, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { readKeyUsage } from '../../db/keyUsage';
 import { mintKey, parseKey } from '../../domain/keyFormat';
 import { hashKey } from '../../domain/keyHash';
 import { maskKey } from '../../domain/keyMask';
 import { createLogger } from '../../runtime/log';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { startApiServer, type ApiServer } from '../support/apiServer';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
@@ -26,32 +21,18 @@ const logLines: string[] = [];
 const log = createLogger({ name: 'test', sink: (line) => void logLines.push(line) });
 const HOUR = 3_600_000;
 
-let database: TestDatabase;
+let api: ApiServer;
 let db: Db;
-let server: http.Server;
 let baseUrl: string;
 let usage: UsageRecorder;
-let lookup: KeyLookup;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ databaseUrl: database.url });
-  usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
-  lookup = createKeyLookup({ databaseUrl: database.url, log });
-  const verify: VerifyDeps = { findKey: (hash) => lookup.find(hash), policy, keyHashSecret: SECRET, clock: () => new Date(), usage };
-  const chart = { db, secret: SECRET, clock: () => new Date() };
-  const routes = createApiRoutes({ verify, ingest: { db, verify, usage, maxAgeSeconds: policy.usage.retention.minutes }, chart, verifyApiToken: TOKEN, healthChecks: [], log });
-  server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startApiServer({ policy, keyHashSecret: SECRET, verifyApiToken: TOKEN, log, usageRoutes: true });
+  ({ db, baseUrl, usage } = api);
 });
 
 afterAll(async () => {
-  await usage.stop();
-  await lookup.close();
-  await new Promise((resolve) => server.close(resolve));
-  await db.$disconnect();
-  await database.drop();
+  await api.stop();
 });
 
 async function report(body: unknown, token: string | null = TOKEN): Promise<{ status: number; json: Record<string, unknown>; text: string }> {

@@ -2,59 +2,34 @@
  * POST /v1/keys/verify and GET /healthz over real HTTP against the real PostgreSQL, exactly as the
  * public contract says.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApiRoutes, type HealthCheck } from '../../api/routes';
-import { createKeyLookup, type KeyLookup } from '../../api/keyLookup';
+import type { HealthCheck } from '../../api/routes';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
-import type { VerifyDeps } from '../../api/verify';
 import { loadPolicy } from '../../config/policyFile';
-import { createDb, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { mintKey, parseKey } from '../../domain/keyFormat';
 import { hashKey } from '../../domain/keyHash';
 import { maskKey } from '../../domain/keyMask';
 import { createLogger } from '../../runtime/log';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { startApiServer, type ApiServer } from '../support/apiServer';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
 const { policy } = loadPolicy(undefined);
 const log = createLogger({ name: 'test', sink: () => undefined });
 
-let database: TestDatabase;
+let api: ApiServer;
 let db: Db;
-let server: http.Server;
 let baseUrl: string;
 let usage: UsageRecorder;
-let lookup: KeyLookup;
-let lookups = 0;
 const healthChecks: HealthCheck[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb({ databaseUrl: database.url });
-  usage = createUsageRecorder({ db, log, intervalMs: 60_000 });
-  lookup = createKeyLookup({ databaseUrl: database.url, log });
-  const verify: VerifyDeps = {
-    // Counts lookups so tests can prove malformed keys never reach the database.
-    findKey: (hash) => (lookups++, lookup.find(hash)),
-    policy,
-    keyHashSecret: SECRET,
-    clock: () => new Date(),
-    usage,
-  };
-  const routes = createApiRoutes({ verify, verifyApiToken: TOKEN, healthChecks, log });
-  server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startApiServer({ policy, keyHashSecret: SECRET, verifyApiToken: TOKEN, log, healthChecks });
+  ({ db, baseUrl, usage } = api);
 });
 
 afterAll(async () => {
-  await usage.stop();
-  await lookup.close();
-  await new Promise((resolve) => server.close(resolve));
-  await db.$disconnect();
-  await database.drop();
+  await api.stop();
 });
 
 async function verify(body: unknown, token: string | null = TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -97,14 +72,14 @@ describe('POST /v1/keys/verify', () => {
 
   it('answers MALFORMED for a bad shape or checksum without any lookup', async () => {
     const { key } = await storeKey();
-    const before = lookups;
+    const before = api.lookups();
     const flipped = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     for (const candidate of ['', 'hello', flipped, key + 'x', key.replace('_test_', '_tst_')]) {
       const { status, json } = await verify({ key: candidate });
       expect(status).toBe(200);
       expect(json).toEqual({ valid: false, code: 'MALFORMED', keyId: null, owner: null, environment: null, scopes: null, expiresAt: null });
     }
-    expect(lookups).toBe(before);
+    expect(api.lookups()).toBe(before);
   });
 
   it('answers NOT_FOUND for a well-formed key keyops never issued', async () => {

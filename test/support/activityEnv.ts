@@ -52,3 +52,29 @@ export async function startActivityEnv(options: { policy: Policy; keyHashSecret:
     },
   };
 }
+
+/** startActivityEnv for one test file: made in beforeAll, stopped in afterAll. Read it inside tests. */
+export function useActivityEnv(options: { policy: Policy; keyHashSecret: string }): Omit<ActivityEnv, 'stop'> {
+  let env: ActivityEnv | undefined;
+  beforeAll(async () => {
+    env = await startActivityEnv(options);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  const current = (): ActivityEnv => {
+    if (!env) throw new Error('useActivityEnv: the environment is made in beforeAll; use it inside tests');
+    return env;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get fake() {
+      return current().fake;
+    },
+    get activities() {
+      return current().activities;
+    },
+  };
+}

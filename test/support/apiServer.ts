@@ -1,0 +1,65 @@
+/**
+ * The API's routes on a real HTTP server over a test database, wired as an API process wires them
+ * (a key lookup on its own pg pool, a usage recorder), for tests that speak HTTP to it.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createKeyLookup } from '../../api/keyLookup';
+import { createApiRoutes, type HealthCheck } from '../../api/routes';
+import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
+import type { VerifyDeps } from '../../api/verify';
+import { createDb, type Db } from '../../db/client';
+import type { Policy } from '../../domain/policy';
+import type { Logger } from '../../runtime/log';
+import { createTestDatabase } from './databases';
+
+export interface ApiServer {
+  baseUrl: string;
+  db: Db;
+  usage: UsageRecorder;
+  /** How many times verification went to the database (malformed keys must never get there). */
+  lookups(): number;
+  stop(): Promise<void>;
+}
+
+export async function startApiServer(options: {
+  policy: Policy;
+  keyHashSecret: string;
+  verifyApiToken: string;
+  log: Logger;
+  healthChecks?: HealthCheck[];
+  /** Mount POST /v1/usage and the signed usage charts too. */
+  usageRoutes?: boolean;
+}): Promise<ApiServer> {
+  const database = await createTestDatabase();
+  const db = createDb({ databaseUrl: database.url });
+  const usage = createUsageRecorder({ db, log: options.log, intervalMs: 60_000 });
+  const lookup = createKeyLookup({ databaseUrl: database.url, log: options.log });
+  let lookups = 0;
+  const clock = () => new Date();
+  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage };
+  const routes = createApiRoutes({
+    verify,
+    ...(options.usageRoutes
+      ? { ingest: { db, verify, usage, maxAgeSeconds: options.policy.usage.retention.minutes }, chart: { db, secret: options.keyHashSecret, clock } }
+      : {}),
+    verifyApiToken: options.verifyApiToken,
+    healthChecks: options.healthChecks ?? [],
+    log: options.log,
+  });
+  const server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    db,
+    usage,
+    lookups: () => lookups,
+    async stop() {
+      await usage.stop();
+      await lookup.close();
+      await new Promise((resolve) => server.close(resolve));
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
