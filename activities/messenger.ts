@@ -3,6 +3,7 @@
  * response_url can replace them later), and for answers to a click the click's own response_url,
  * an ephemeral message where they clicked, or the DM when neither works.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { openUrl } from '../domain/sealedUrl';
 import type { ReplyTo } from '../workflows/replyTo';
 import type { ActivityDeps } from './deps';
@@ -11,6 +12,18 @@ import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 export interface Messenger {
   dm(options: { userId: string; message: SlackMessage }): Promise<void>;
   reply(options: { userId: string; replyTo: ReplyTo; message: SlackMessage }): Promise<void>;
+}
+
+/**
+ * The response_url inside a seal. One that cannot be opened (tampered with, or sealed under another
+ * KEY_HASH_SECRET) never will be: the activity fails without retrying.
+ */
+export function openResponseUrl(sealed: string, secret: string): string {
+  try {
+    return openUrl(sealed, secret);
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`cannot open the sealed response_url: ${(error as Error).message}`);
+  }
 }
 
 export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyHashSecret'>): Messenger {
@@ -23,7 +36,7 @@ export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyH
     async reply({ userId, replyTo, message }) {
       if (replyTo && 'responseUrl' in replyTo) {
         try {
-          return await deps.slack.respond({ responseUrl: openUrl(replyTo.responseUrl, deps.keyHashSecret), replaceOriginal: replyTo.replaceOriginal, ...message });
+          return await deps.slack.respond({ responseUrl: openResponseUrl(replyTo.responseUrl, deps.keyHashSecret), replaceOriginal: replyTo.replaceOriginal, ...message });
         } catch (error) {
           if (!(error instanceof ResponseUrlGone)) throw error;
         }

@@ -7,11 +7,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { recordAudit } from '../db/audit';
 import { insertKeyRequest, insertPendingKey, loadDeliveryKey } from '../db/keyRequests';
 import type { ActivityDeps } from './deps';
+import { openResponseUrl } from './messenger';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
-import { openUrl, type SealedUrl } from '../domain/sealedUrl';
+import type { SealedUrl } from '../domain/sealedUrl';
 import { findEnvironment } from '../domain/policy';
 import { keyRequestWorkflowId, type KeyRequestInput, type RevealResult } from '../workflows/keyRequest';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
@@ -80,7 +81,7 @@ export function createRevealActivities(deps: ActivityDeps) {
     },
 
     async revealKey(options: { keyId: string; responseUrl: SealedUrl; clickerId: string }): Promise<RevealResult> {
-      const responseUrl = openUrl(options.responseUrl, deps.keyHashSecret);
+      const responseUrl = openResponseUrl(options.responseUrl, deps.keyHashSecret);
       const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
       // A retry after the message went out (the activity died before reporting): done already.
       if (key.status === 'ACTIVE' && key.maskedKey && key.recorded) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
@@ -132,7 +133,7 @@ export function createRevealActivities(deps: ActivityDeps) {
       if (!key.maskedKey) throw ApplicationFailure.nonRetryable(`key ${key.id} has no masked form`);
       const message = buildMaskedAfterReveal({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, maskedKey: key.maskedKey, expiresAt: key.expiresAt });
       try {
-        await deps.slack.respond({ responseUrl: openUrl(options.responseUrl, deps.keyHashSecret), replaceOriginal: true, ...message });
+        await deps.slack.respond({ responseUrl: openResponseUrl(options.responseUrl, deps.keyHashSecret), replaceOriginal: true, ...message });
       } catch (error) {
         if (!(error instanceof ResponseUrlGone)) throw error;
         deps.log.warn('could not hide a revealed key: its response_url is gone', { keyId: key.id });

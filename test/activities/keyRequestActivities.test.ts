@@ -2,10 +2,11 @@
  * Activities are retried by Temporal: each must leave exactly one row, one audit event and one
  * Slack message however often it runs. Real PostgreSQL, real WebClient against the fake Slack.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { loadPolicy } from '../../config/policyFile';
 import { sealUrl } from '../../domain/sealedUrl';
-import { useActivityEnv } from '../support/activityEnv';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
+import { useActivityEnv } from '../support/activityEnv';
 
 const { policy } = loadPolicy(undefined);
 const SECRET = 'x'.repeat(32);
@@ -70,6 +71,17 @@ describe('key request activities, retried', () => {
     await env.activities.createAndOfferKey(i);
     const dm = env.fake.messages().find((m) => m.text.includes(`"${i.name}" is ready`));
     expect(dm?.channelId).toMatch(/^D/);
+  });
+
+  it('refuse, without retrying and without minting, a response_url sealed under another secret', async () => {
+    const i = input();
+    await env.activities.createAndOfferKey(i);
+    const url = env.fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
+    const failure = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, 'y'.repeat(32)), clickerId: i.requesterId }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+    expect(await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null });
+    expect(env.fake.responses.filter((r) => r.url === url)).toHaveLength(0);
   });
 
   it('keep one key when the reveal is retried after Slack accepted it, and mint none when Slack refused', async () => {
