@@ -22,7 +22,7 @@ import {
   type LifecycleFacts,
   type NoticeSchedule,
 } from '../domain/lifecyclePlan';
-import { background, interactive } from './lifecycleActivities';
+import { background, interactive } from './proxies';
 import { createRotation, type RotateArgs, type RotationChoiceArgs } from './keyRotation';
 import {
   extendUpdate,

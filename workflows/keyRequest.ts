@@ -10,7 +10,7 @@
 import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, setHandler, sleep } from '@temporalio/workflow';
 import type { SealedUrl } from '../domain/sealedUrl';
 import { setUpApproval } from './approval';
-import { slack, slackNow, store, storeNow } from './proxies';
+import { interactive, slack, store, storeNow } from './proxies';
 
 export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
@@ -124,12 +124,12 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       // before the activity reports back. No key exists before this step, so none can have been
       // revoked; the activity checks the store before it posts.
       phase = 'offered';
-      await slackNow.createAndOfferKey(input);
+      await interactive.createAndOfferKey(input);
       return;
     }
     await storeNow.createPendingKey(input);
     phase = 'offered';
-    if (!revoked) await slackNow.offerReveal({ keyId: input.keyId, channelId: input.channelId });
+    if (!revoked) await interactive.offerReveal({ keyId: input.keyId, channelId: input.channelId });
   };
   if (input.needsApproval) {
     phase = 'awaiting_approval';
@@ -155,7 +155,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     const clicked = await condition(() => click !== null || revoked, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
-    const result = await slackNow.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
     click = null;
     if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
     else if (result.outcome === 'REVOKED') revoked = true;

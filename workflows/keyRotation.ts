@@ -14,7 +14,7 @@
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { rotationCheckAt, type LifecycleFacts, type NoticeSchedule } from '../domain/lifecyclePlan';
 import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput, type KeyRequestPhase } from './keyRequest';
-import { background, interactive } from './lifecycleActivities';
+import { background, interactive } from './proxies';
 import type { ReplyTo } from './replyTo';
 
 export interface RotateArgs {

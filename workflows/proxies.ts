@@ -27,11 +27,22 @@ export const storeNow = proxyLocalActivities<Activities>({
 });
 
 /**
- * Slack steps someone is watching (the Reveal offer, the reveal itself): local as well. Both are
- * idempotent (a post is recorded before it is repeated; a reveal re-mints and replaces), so the
- * re-execution a local activity may see after a worker crash changes nothing.
+ * Steps someone is watching: the Reveal offer and the reveal itself, and the answers to clicks on a
+ * key's lifecycle (Extend, Keep, a rotation's choices). Local as well, with a bounded retry: a
+ * person is waiting. Every one is idempotent (a post is recorded before it is repeated; a reveal
+ * re-mints and replaces), so the re-execution a local activity may see after a worker crash
+ * changes nothing.
  */
-export const slackNow = proxyLocalActivities<Activities>({
+export const interactive = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
+});
+
+/**
+ * The steps that follow a long timer (expiry notices, the expiry, the end of a rotation's grace):
+ * nobody is watching the clock, so keep trying for a long while (Slack or the database may be down).
+ */
+export const background = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
