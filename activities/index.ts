@@ -4,7 +4,9 @@
  */
 import { createApprovalMessageActivities } from './approvalMessages';
 import { createApprovalActivities } from './approvals';
+import { createRoleResolver } from '../bot/access/roles';
 import type { ActivityDeps } from './deps';
+import { createHomeRefresher, type HomeRefresher } from './home';
 import { createKeyRequestActivities } from './keyRequests';
 import { createLifecycleActivities } from './lifecycle';
 import { createRevealActivities } from './reveal';
@@ -24,4 +26,17 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** What a worker provides; the role resolver and the App Home refresher are built from it. */
+export type WorkerActivityDeps = Omit<ActivityDeps, 'roles' | 'home'>;
+
+/**
+ * The activities a worker registers, and the App Home refresher they share: drain it when the
+ * worker stops, so refreshes still waiting are published.
+ */
+export function createWorkerActivities(deps: WorkerActivityDeps): { activities: Activities; home: HomeRefresher } {
+  const home = createHomeRefresher(deps);
+  const roles = createRoleResolver({ policy: deps.policy, directory: deps.slack, log: deps.log });
+  return { activities: createActivities({ ...deps, roles, home }), home };
+}
 export type { ActivityDeps } from './deps';

@@ -4,8 +4,7 @@
  * same function against their own Postgres, Temporal and fake Slack.
  */
 import type { WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createHomeRefresher } from '../activities/home';
+import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createApiRoutes, type HealthCheck } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
@@ -74,8 +73,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
       const activityLog = log.child({ name: 'activities' });
-      const home = createHomeRefresher({ db, slack, clock, policy: options.policy, log: activityLog });
-      const activities = createActivities({
+      const { activities, home } = createWorkerActivities({
         db,
         slack,
         clock,
@@ -83,9 +81,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         keyHashSecret: options.keyHashSecret,
         displaySeconds: options.displaySeconds,
         log: activityLog,
-        roles: createRoleResolver({ policy: options.policy, directory: slack, log: activityLog }),
         lifecycles,
-        home,
       });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();

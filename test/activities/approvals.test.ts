@@ -5,10 +5,9 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, type Activities } from '../../activities';
-import { createHomeRefresher, type HomeRefresher } from '../../activities/home';
+import { createWorkerActivities, type Activities } from '../../activities';
+import type { HomeRefresher } from '../../activities/home';
 import { createSlackGateway } from '../../activities/slackGateway';
-import { createRoleResolver } from '../../bot/access/roles';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
 import type { ApprovalPlan, ApprovalSnapshot } from '../../domain/approval';
@@ -41,10 +40,9 @@ const homes: HomeRefresher[] = [];
 
 function activitiesFor(policy: Policy): Activities {
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
-  const clock = () => new Date();
-  const home = createHomeRefresher({ db, slack, clock, policy, log });
+  const { activities, home } = createWorkerActivities({ db, slack, clock: () => new Date(), policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, lifecycles: idleLifecycles });
   homes.push(home);
-  return createActivities({ db, slack, clock, policy, keyHashSecret: 'x'.repeat(32), displaySeconds: 120, log, roles: createRoleResolver({ policy, directory: slack, log }), lifecycles: idleLifecycles, home });
+  return activities;
 }
 
 let seq = 0;

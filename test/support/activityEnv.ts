@@ -2,10 +2,8 @@
  * Activities as a worker builds them, for activity tests: a copy of the migrated database, the real
  * WebClient against a fake Slack, and lifecycles that are never started.
  */
-import { createActivities, type Activities } from '../../activities';
-import { createHomeRefresher } from '../../activities/home';
+import { createWorkerActivities, type Activities } from '../../activities';
 import { createSlackGateway } from '../../activities/slackGateway';
-import { createRoleResolver } from '../../bot/access/roles';
 import { createDb, type Db } from '../../db/client';
 import type { Policy } from '../../domain/policy';
 import { createLogger } from '../../runtime/log';
@@ -26,19 +24,15 @@ export async function startActivityEnv(options: { policy: Policy; keyHashSecret:
   const fake = await startFakeSlack();
   const slack = createSlackGateway({ botToken: fake.botToken, apiUrl: fake.apiUrl });
   const log = createLogger({ name: 'test', sink: () => undefined });
-  const clock = () => new Date();
-  const home = createHomeRefresher({ db, slack, clock, policy: options.policy, log });
-  const activities = createActivities({
+  const { activities, home } = createWorkerActivities({
     db,
     slack,
-    clock,
+    clock: () => new Date(),
     policy: options.policy,
     keyHashSecret: options.keyHashSecret,
     displaySeconds: 120,
     log,
-    roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
     lifecycles: idleLifecycles,
-    home,
   });
   return {
     db,
