@@ -12,12 +12,12 @@ import { verifyKey } from '../../api/verify';
 import { startVerifyService, type VerifyService } from '../../api/verifyService';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
-import { mintKey, parseKey } from '../../domain/keyFormat';
+import { mintKey } from '../../domain/keyFormat';
 import { hashKey } from '../../domain/keyHash';
-import { maskKey } from '../../domain/keyMask';
 import { createLogger } from '../../runtime/log';
 import { createTestDatabase, withAdmin, type TestDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
+import { mintStoredKey } from '../support/seedKeys';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const { policy } = loadPolicy(undefined);
@@ -49,15 +49,13 @@ const verify = (key: string) => verifyKey(service.deps, key);
 let seq = 0;
 /** Stored without a notification, so none is still on its way when a test starts. */
 async function storeKey(): Promise<{ key: string; id: string }> {
-  const key = mintKey({ prefix: policy.keyPrefix, envTag: 'test' });
-  const parsed = parseKey(key);
-  if (!parsed.ok) throw new Error('bad key');
+  const { key, keyHash, maskedKey } = mintStoredKey({ policy, keyHashSecret: SECRET });
   const id = `key_${String(++seq).padStart(16, '0')}`;
   await silently(() =>
     admin.query(
       `INSERT INTO api_keys (id, owner_id, name, environment, scopes, status, key_hash, masked_key, expires_at)
        VALUES ($1, 'U0OWNER', $2, 'test', '{read}', 'ACTIVE', $3, $4, now() + interval '1 day')`,
-      [id, `k${seq}`, hashKey({ key, secret: SECRET }), maskKey(parsed.key)],
+      [id, `k${seq}`, keyHash, maskedKey],
     ),
   );
   return { key, id };

@@ -8,11 +8,10 @@ import { pruneUsage } from '../../api/usageRetention';
 import { loadPolicy } from '../../config/policyFile';
 import type { Db } from '../../db/client';
 import { readKeyUsage } from '../../db/keyUsage';
-import { mintKey, parseKey } from '../../domain/keyFormat';
-import { hashKey } from '../../domain/keyHash';
-import { maskKey } from '../../domain/keyMask';
+import { mintKey } from '../../domain/keyFormat';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
+import { mintStoredKey } from '../support/seedKeys';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
@@ -47,12 +46,10 @@ async function report(body: unknown, token: string | null = TOKEN): Promise<{ st
 
 let seq = 0;
 async function storeKey(): Promise<{ key: string; id: string }> {
-  const key = mintKey({ prefix: policy.keyPrefix, envTag: 'test' });
-  const parsed = parseKey(key);
-  if (!parsed.ok) throw new Error('bad key');
+  const { key, keyHash, maskedKey } = mintStoredKey({ policy, keyHashSecret: SECRET });
   const id = `key_${String(++seq).padStart(16, '0')}`;
   await db.apiKey.create({
-    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment: 'test', scopes: ['read'], status: 'ACTIVE', keyHash: hashKey({ key, secret: SECRET }), maskedKey: maskKey(parsed.key), expiresAt: new Date(Date.now() + 86_400_000) },
+    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment: 'test', scopes: ['read'], status: 'ACTIVE', keyHash, maskedKey, expiresAt: new Date(Date.now() + 86_400_000) },
   });
   return { key, id };
 }

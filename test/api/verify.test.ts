@@ -6,11 +6,10 @@ import type { HealthCheck } from '../../api/routes';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import { loadPolicy } from '../../config/policyFile';
 import type { Db } from '../../db/client';
-import { mintKey, parseKey } from '../../domain/keyFormat';
-import { hashKey } from '../../domain/keyHash';
-import { maskKey } from '../../domain/keyMask';
+import { mintKey } from '../../domain/keyFormat';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
+import { mintStoredKey } from '../support/seedKeys';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
@@ -44,14 +43,11 @@ async function verify(body: unknown, token: string | null = TOKEN): Promise<{ st
 let seq = 0;
 async function storeKey(options: { environment?: string; status?: 'ACTIVE' | 'REVOKED' | 'PENDING_REVEAL' | 'EXPIRED'; expiresInMs?: number } = {}) {
   const environment = options.environment ?? 'test';
-  const tag = policy.environments.find((e) => e.name === environment)?.tag as string;
-  const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
-  const parsed = parseKey(key);
-  if (!parsed.ok) throw new Error('bad key');
+  const { key, keyHash, maskedKey } = mintStoredKey({ policy, keyHashSecret: SECRET, environment });
   const id = `key_${String(++seq).padStart(16, '0')}`;
   const expiresAt = new Date(Date.now() + (options.expiresInMs ?? 86_400_000));
   await db.apiKey.create({
-    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment, scopes: ['read', 'write'], status: options.status ?? 'ACTIVE', keyHash: hashKey({ key, secret: SECRET }), maskedKey: maskKey(parsed.key), expiresAt },
+    data: { id, ownerId: 'U0OWNER', name: `k${seq}`, environment, scopes: ['read', 'write'], status: options.status ?? 'ACTIVE', keyHash, maskedKey, expiresAt },
   });
   return { key, id, expiresAt };
 }

@@ -9,17 +9,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicy } from '../../config/policyFile';
 import { createDb, type Db } from '../../db/client';
 import { applyMigrations } from '../../db/migrate';
-import { mintKey, parseKey } from '../../domain/keyFormat';
-import { hashKey } from '../../domain/keyHash';
 import { newKeyId } from '../../domain/ids';
-import { maskKey } from '../../domain/keyMask';
-import { findEnvironment } from '../../domain/policy';
 import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
 import { createLogger, type LogLevel } from '../../runtime/log';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from './fakeSlack';
 import { createDevServerEnv, workflowBundle } from './temporal';
+import { mintStoredKey } from './seedKeys';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
@@ -131,17 +128,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async seedKey(o) {
       const environment = o.environment ?? 'test';
-      const tag = findEnvironment(policy, environment)?.tag as string;
-      const key = mintKey({ prefix: policy.keyPrefix, envTag: tag });
-      const parsed = parseKey(key);
-      if (!parsed.ok) throw new Error('minted key failed its own parse');
+      const minted = mintStoredKey({ policy, keyHashSecret: KEY_HASH_SECRET, environment });
+      const { key, keyHash } = minted;
       const id = newKeyId();
-      const maskedKey = o.maskedKey ?? maskKey(parsed.key);
+      const maskedKey = o.maskedKey ?? minted.maskedKey;
       const now = Date.now();
       const create = db.apiKey.create({
         data: {
           id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
-          keyHash: hashKey({ key, secret: KEY_HASH_SECRET }), maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
+          keyHash, maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
           expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
         },
       });

@@ -29,14 +29,21 @@ export interface SeededKey {
   name: string;
 }
 
-export function seedKeyRow(options: SeedKeyOptions & { policy: Policy; keyHashSecret: string; now?: Date }) {
-  const now = options.now ?? new Date();
+/** A fresh key for one of the policy's environments, with the hash and masked form the store keeps. */
+export function mintStoredKey(options: { policy: Policy; keyHashSecret: string; environment?: string }): { key: string; keyHash: string; maskedKey: string } {
   const environment = options.environment ?? 'test';
   const tag = findEnvironment(options.policy, environment)?.tag;
   if (!tag) throw new Error(`no environment ${environment} in the policy`);
   const key = mintKey({ prefix: options.policy.keyPrefix, envTag: tag });
   const parsed = parseKey(key);
   if (!parsed.ok) throw new Error('minted key failed its own parse');
+  return { key, keyHash: hashKey({ key, secret: options.keyHashSecret }), maskedKey: maskKey(parsed.key) };
+}
+
+export function seedKeyRow(options: SeedKeyOptions & { policy: Policy; keyHashSecret: string; now?: Date }) {
+  const now = options.now ?? new Date();
+  const environment = options.environment ?? 'test';
+  const { key, keyHash, maskedKey } = mintStoredKey({ policy: options.policy, keyHashSecret: options.keyHashSecret, environment });
   const id = newKeyId();
   const status = options.status ?? 'ACTIVE';
   const createdAt = options.createdAt ?? new Date(now.getTime() - 86_400_000);
@@ -48,15 +55,15 @@ export function seedKeyRow(options: SeedKeyOptions & { policy: Policy; keyHashSe
     environment,
     scopes: options.scopes ?? ['read'],
     status,
-    keyHash: status === 'PENDING_REVEAL' ? null : hashKey({ key, secret: options.keyHashSecret }),
-    maskedKey: status === 'PENDING_REVEAL' ? null : maskKey(parsed.key),
+    keyHash: status === 'PENDING_REVEAL' ? null : keyHash,
+    maskedKey: status === 'PENDING_REVEAL' ? null : maskedKey,
     createdAt,
     revealedAt: status === 'PENDING_REVEAL' ? null : createdAt,
     expiresAt: options.expiresAt ?? new Date(now.getTime() + 30 * 86_400_000),
     lastUsedAt: options.lastUsedAt ?? null,
     revokedAt: status === 'REVOKED' ? now : null,
   };
-  return { row, seeded: { id, key, maskedKey: maskKey(parsed.key), name } };
+  return { row, seeded: { id, key, maskedKey, name } };
 }
 
 export async function seedKeys(db: Db, options: { policy: Policy; keyHashSecret: string; keys: SeedKeyOptions[] }): Promise<SeededKey[]> {
