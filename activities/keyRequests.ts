@@ -4,20 +4,20 @@
  */
 import { insertKeyRequest, insertPendingKey } from '../db/keyRequests';
 import type { ActivityDeps } from './deps';
-import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
+import type { KeyRequestInput } from '../workflows/keyRequest';
 
 export function createKeyRequestActivities(deps: ActivityDeps) {
   const { home } = deps;
   return {
     /** Records the request; for one that needs approval, before anyone is asked. */
     async recordKeyRequest(input: KeyRequestInput): Promise<void> {
-      await insertKeyRequest(deps.db, { ...input, workflowId: keyRequestWorkflowId(input.requestId), rotatedFromId: input.rotatedFromId ?? null }, deps.clock());
+      await insertKeyRequest(deps.db, input, deps.clock());
       if (input.needsApproval) home.refresh([input.requesterId]);
     },
 
     /** Kept for key requests started before createAndOfferKey (workflow patch one-step-offer). */
     async createPendingKey(input: KeyRequestInput): Promise<void> {
-      await insertPendingKey(deps.db, { ...input, ownerId: input.requesterId, rotatedFromId: input.rotatedFromId ?? null }, deps.clock());
+      await insertPendingKey(deps.db, input, deps.clock());
       home.refresh([input.requesterId]);
     },
   };

@@ -14,7 +14,7 @@ import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import type { SealedUrl } from '../domain/sealedUrl';
 import { findEnvironment } from '../domain/policy';
-import { keyRequestWorkflowId, type KeyRequestInput, type RevealResult } from '../workflows/keyRequest';
+import type { KeyRequestInput, RevealResult } from '../workflows/keyRequest';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
@@ -67,10 +67,9 @@ export function createRevealActivities(deps: ActivityDeps) {
      * is waiting on. Retried, it adds nothing: every write and the post happen once.
      */
     async createAndOfferKey(input: KeyRequestInput): Promise<void> {
-      const request = { ...input, workflowId: keyRequestWorkflowId(input.requestId), rotatedFromId: input.rotatedFromId ?? null };
       const now = deps.clock();
-      if (!input.needsApproval) await insertKeyRequest(deps.db, request, now);
-      await insertPendingKey(deps.db, { ...request, ownerId: input.requesterId }, now);
+      if (!input.needsApproval) await insertKeyRequest(deps.db, input, now);
+      await insertPendingKey(deps.db, input, now);
       home.refresh([input.requesterId]);
       await offer({ keyId: input.keyId, channelId: input.channelId });
     },

@@ -8,17 +8,13 @@
  * Times are UTC ISO strings cast to `timestamp(3)`, as Prisma stores them (see revocations.ts).
  */
 import { Prisma } from '../generated/prisma/client';
-import type { KeyRequestInput } from '../workflows/keyRequest';
+import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
 import { auditEachRowOf } from './audit';
 import type { Db } from './client';
 
-export type NewKeyRequest = Pick<KeyRequestInput, 'requestId' | 'requesterId' | 'name' | 'environment' | 'scopes' | 'lifetimeSeconds' | 'reason' | 'needsApproval' | 'channelId' | 'source'> & {
-  workflowId: string;
-  rotatedFromId: string | null;
-};
-
-/** Records the request and its `key.requested` event, once: a retry finds both and adds nothing. */
-export async function insertKeyRequest(db: Db, request: NewKeyRequest, now: Date): Promise<void> {
+/** Records the request (its workflow id derived from its id) and its `key.requested` event, once: a retry finds both and adds nothing. */
+export async function insertKeyRequest(db: Db, request: KeyRequestInput, now: Date): Promise<void> {
+  const rotatedFromId = request.rotatedFromId ?? null;
   const details = {
     name: request.name,
     environment: request.environment,
@@ -26,45 +22,41 @@ export async function insertKeyRequest(db: Db, request: NewKeyRequest, now: Date
     lifetimeSeconds: request.lifetimeSeconds,
     needsApproval: request.needsApproval,
     reason: request.reason,
-    rotatedFromId: request.rotatedFromId,
+    rotatedFromId,
   };
   const at = now.toISOString();
   await db.$executeRaw`
     WITH recorded AS (
       INSERT INTO key_requests (id, requester_id, name, environment, scopes, lifetime_seconds, reason, status, needs_approval, channel_id, workflow_id, created_at)
       VALUES (${request.requestId}, ${request.requesterId}, ${request.name}, ${request.environment}, ${request.scopes}::text[], ${request.lifetimeSeconds}::int, ${request.reason}::text,
-              ${request.needsApproval ? 'PENDING_APPROVAL' : 'APPROVED'}::"RequestStatus", ${request.needsApproval}, ${request.channelId}, ${request.workflowId}, ${at}::timestamp(3))
+              ${request.needsApproval ? 'PENDING_APPROVAL' : 'APPROVED'}::"RequestStatus", ${request.needsApproval}, ${request.channelId}, ${keyRequestWorkflowId(request.requestId)}, ${at}::timestamp(3))
       ON CONFLICT (id) DO NOTHING
       RETURNING id
     )
     ${auditEachRowOf('recorded', { actorId: request.requesterId, action: 'key.requested', targetType: 'request', source: request.source, details, dedupePrefix: 'requested:' })}`;
 }
 
-export type NewPendingKey = Pick<KeyRequestInput, 'keyId' | 'requestId' | 'name' | 'environment' | 'scopes' | 'lifetimeSeconds' | 'source'> & {
-  ownerId: string;
-  rotatedFromId: string | null;
-};
-
 /**
- * Creates the key as PENDING_REVEAL, marks its request FULFILLED (an approved request keeps the
+ * Creates the key as PENDING_REVEAL for the requester, marks its request FULFILLED (an approved request keeps the
  * time of its approval as decidedAt) and records `key.created`, once.
  */
-export async function insertPendingKey(db: Db, key: NewPendingKey, now: Date): Promise<void> {
-  const details = { requestId: key.requestId, name: key.name, environment: key.environment, scopes: key.scopes, rotatedFromId: key.rotatedFromId };
+export async function insertPendingKey(db: Db, key: KeyRequestInput, now: Date): Promise<void> {
+  const rotatedFromId = key.rotatedFromId ?? null;
+  const details = { requestId: key.requestId, name: key.name, environment: key.environment, scopes: key.scopes, rotatedFromId };
   const at = now.toISOString();
   // Provisional expiry: the lifetime starts when the key is revealed (see revealKey).
   const expiresAt = new Date(now.getTime() + key.lifetimeSeconds * 1000).toISOString();
   await db.$executeRaw`
     WITH created AS (
       INSERT INTO api_keys (id, owner_id, name, environment, scopes, status, created_at, expires_at, request_id, rotated_from_id)
-      VALUES (${key.keyId}, ${key.ownerId}, ${key.name}, ${key.environment}, ${key.scopes}::text[], 'PENDING_REVEAL', ${at}::timestamp(3), ${expiresAt}::timestamp(3), ${key.requestId}, ${key.rotatedFromId}::text)
+      VALUES (${key.keyId}, ${key.requesterId}, ${key.name}, ${key.environment}, ${key.scopes}::text[], 'PENDING_REVEAL', ${at}::timestamp(3), ${expiresAt}::timestamp(3), ${key.requestId}, ${rotatedFromId}::text)
       ON CONFLICT (id) DO NOTHING
       RETURNING id, request_id
     ), fulfilled AS (
       UPDATE key_requests SET status = 'FULFILLED', decided_at = COALESCE(decided_at, ${at}::timestamp(3))
        WHERE id = (SELECT request_id FROM created)
     )
-    ${auditEachRowOf('created', { actorId: key.ownerId, action: 'key.created', targetType: 'key', source: key.source, details, dedupePrefix: 'created:' })}`;
+    ${auditEachRowOf('created', { actorId: key.requesterId, action: 'key.created', targetType: 'key', source: key.source, details, dedupePrefix: 'created:' })}`;
 }
 
 /** A key with what delivering it needs from its request: one query for the delivery activities. */
