@@ -10,7 +10,7 @@ import type { Policy } from '../domain/policy';
 import { startKeyops } from '../runtime/keyops';
 import type { Logger } from '../runtime/log';
 import { startApiProcess, type ApiProcess } from '../test/support/apiProcess';
-import { createSlackDriver, startFakeSlack } from '../test/support/fakeSlack';
+import { createSlackDriver, startFakeSlack } from '../playground/slack';
 import { KEY_HASH_SECRET, SIGNING_SECRET, VERIFY_TOKEN } from '../test/support/keyopsHarness';
 import { createDevServerEnv } from '../test/support/temporal';
 import { createBenchDatabase, seedKeys } from './benchDatabase';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDb, type Db } from '../db/client';
 import { createTestDatabase, type TestDatabase } from '../test/support/databases';
-import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../test/support/fakeSlack';
+import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../playground/slack';
 import { spawnKeyops, type KeyopsProcess } from '../test/support/keyopsProcess';
 import { createDevServerEnv } from '../test/support/temporal';
 

@@ -15,7 +15,7 @@ import type { Policy } from '../../domain/policy';
 import { createLogger } from '../../runtime/log';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { startFakeSlack, type ChannelMessage, type FakeSlack } from '../support/fakeSlack';
+import { startFakeSlack, type ChannelMessage, type FakeSlack } from '../../playground/slack';
 import { idleLifecycles } from '../support/lifecycles';
 
 const base = loadPolicy(undefined).policy;

@@ -6,7 +6,7 @@
  */
 import { approvalActionId, DenyBlocks } from '../../bot/ids';
 import { eventually } from '../support/eventually';
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 import { approverMessage, askForKey, buttonLabels, dmOf, REQUEST_CHANNEL, requesterStatus, revealOffer, textOf } from '../support/approvalJourney';
 

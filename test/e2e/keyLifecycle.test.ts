@@ -10,7 +10,7 @@ import { createKeyLifecycles } from '../../temporal/keyLifecycles';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../../workflows/keyLifecycle';
 import { askForKey } from '../support/approvalJourney';
 import { eventually } from '../support/eventually';
-import type { FakeMessage, FakeView } from '../support/fakeSlack';
+import type { FakeMessage, FakeView } from '../../playground/slack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 import { seedKeys } from '../support/seedKeys';
 

@@ -6,7 +6,7 @@
  */
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 import { seedKeys } from '../support/seedKeys';
 

@@ -14,7 +14,7 @@ import { CallbackIds, RevokeBlocks } from '../../bot/ids';
 import { startApiProcess, type ApiProcess } from '../support/apiProcess';
 import { withAdmin } from '../support/databases';
 import { eventually } from '../support/eventually';
-import type { FakeView } from '../support/fakeSlack';
+import type { FakeView } from '../../playground/slack';
 import { startHarness, type Harness, type SeededKey } from '../support/keyopsHarness';
 
 const ONCALL = 'U0PAGER1';

@@ -2,7 +2,7 @@
  * The reveal window closes: an offer nobody clicked in time mints nothing, the owner is told, and
  * a late click explains instead of minting. The window is 3 s here (the policy's `reveal.window`).
  */
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import { eventually } from '../support/eventually';

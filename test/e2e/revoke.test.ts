@@ -7,8 +7,8 @@ import { ActionIds, CallbackIds, RevokeBlocks } from '../../bot/ids';
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import { phaseQuery } from '../../workflows/keyRequest';
-import type { FakeMessage, FakeView } from '../support/fakeSlack';
-import { dmChannelFor } from '../support/fakeSlack/ids';
+import type { FakeMessage, FakeView } from '../../playground/slack';
+import { dmChannelFor } from '../../playground/slack/ids';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 

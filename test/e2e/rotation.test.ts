@@ -8,7 +8,7 @@ import { RotateBlocks } from '../../bot/ids';
 import { createKeyLifecycles } from '../../temporal/keyLifecycles';
 import { approverMessage, revealOffer } from '../support/approvalJourney';
 import { eventually } from '../support/eventually';
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 import { seedKeys, type SeededKey } from '../support/seedKeys';
 

@@ -4,7 +4,7 @@
  */
 import { ActionIds, NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
-import type { FakeMessage, FakeView } from '../support/fakeSlack';
+import type { FakeMessage, FakeView } from '../../playground/slack';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 

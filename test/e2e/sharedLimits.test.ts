@@ -11,7 +11,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { startApiProcess, type ApiProcess } from '../support/apiProcess';
 import { eventually } from '../support/eventually';
-import { dmChannelFor } from '../support/fakeSlack/ids';
+import { dmChannelFor } from '../../playground/slack/ids';
 import { SIGNING_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

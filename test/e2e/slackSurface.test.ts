@@ -2,7 +2,7 @@
  * The Slack surface end to end: signed requests into the real Bolt app, a real PostgreSQL and a
  * real Temporal dev server; only Slack's Web API is fake.
  */
-import { signSlackRequest } from '../support/fakeSlack';
+import { signSlackRequest } from '../../playground/slack';
 import { SIGNING_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 
 let h: Harness;

@@ -2,7 +2,7 @@
  * `/apikey usage <key>` end to end: real Bolt, PostgreSQL and Temporal, Slack faked at its API.
  * Usage rows are stored as the API's flush writes them, so the message's numbers are known.
  */
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 
 const ADMIN = 'U0ADMIN'; // listed directly in the example policy

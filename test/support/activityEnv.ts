@@ -8,7 +8,7 @@ import { createDb, type Db } from '../../db/client';
 import type { Policy } from '../../domain/policy';
 import { createLogger } from '../../runtime/log';
 import { createTestDatabase } from './databases';
-import { startFakeSlack, type FakeSlack } from './fakeSlack';
+import { startFakeSlack, type FakeSlack } from '../../playground/slack';
 import { idleLifecycles } from './lifecycles';
 
 export interface ActivityEnv {

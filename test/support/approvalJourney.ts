@@ -6,7 +6,7 @@
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import { eventually } from './eventually';
-import type { ChannelMessage, FakeMessage } from './fakeSlack';
+import type { ChannelMessage, FakeMessage } from '../../playground/slack';
 import type { Harness } from './keyopsHarness';
 
 export const REQUEST_CHANNEL = 'C0GENERAL';

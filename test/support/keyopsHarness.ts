@@ -14,7 +14,7 @@ import type { Policy } from '../../domain/policy';
 import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runtime/keyops';
 import { createLogger, type LogLevel } from '../../runtime/log';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from './fakeSlack';
+import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../../playground/slack';
 import { createDevServerEnv, workflowBundle } from './temporal';
 import { mintStoredKey } from './seedKeys';
 

@@ -6,7 +6,7 @@ import { buildApprovalReminder, buildApprovalRequest, buildChannelNudge } from '
 import { buildApprovalsList } from '../../../bot/views/approvalsList';
 import { buildDenyModal } from '../../../bot/views/denyModal';
 import { buildRequesterOutcome, buildRequesterStatus } from '../../../bot/views/requesterMessages';
-import { validateMessage, validateView } from '../../support/fakeSlack';
+import { validateMessage, validateView } from '../../../playground/slack';
 
 const card: ApprovalCard = {
   requestId: 'kr_V0ABCDEFGH',

@@ -12,7 +12,7 @@ import { buildExpiryNotice, buildExtensionRefused, buildKeyExpired, buildKeyExte
 import { buildNoticeModal } from '../../../bot/views/noticeModal';
 import { buildGraceExtended, buildGraceStarted, buildRotationAbandoned, buildRotationCancelled, buildRotationCheck, buildRotationFinished } from '../../../bot/views/rotationMessages';
 import type { HomeData } from '../../../db/keyListing';
-import { validateMessage, validateView } from '../../support/fakeSlack';
+import { validateMessage, validateView } from '../../../playground/slack';
 
 const { policy } = loadPolicy(undefined);
 const DAY = 86_400_000;

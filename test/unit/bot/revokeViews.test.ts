@@ -5,7 +5,7 @@ import { REVOKE_ACTION_RE, RevokeBlocks } from '../../../bot/ids';
 import { buildHelp } from '../../../bot/views/help';
 import { buildRevokeCandidates, buildRevokedNotice } from '../../../bot/views/revokeMessages';
 import { buildBulkRevokeModal, buildRevocationDone, buildRevokeKeyModal, type RevokeModalMetadata } from '../../../bot/views/revokeModal';
-import { validateMessage, validateView } from '../../support/fakeSlack';
+import { validateMessage, validateView } from '../../../playground/slack';
 
 let seq = 0;
 function key(overrides: Partial<KeyFacts> = {}): KeyFacts {

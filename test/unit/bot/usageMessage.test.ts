@@ -4,7 +4,7 @@ import { loadPolicy } from '../../../config/policyFile';
 import { mintKey } from '../../../domain/keyFormat';
 import { bucketOf, emptyHistogram } from '../../../domain/latencyHistogram';
 import { buildUsageReport, type UsageRow } from '../../../domain/usageReport';
-import { validateMessage } from '../../support/fakeSlack';
+import { validateMessage } from '../../../playground/slack';
 
 const NOW = new Date('2026-11-29T10:30:00Z');
 const HOUR = 3_600_000;

@@ -9,7 +9,7 @@ import { NewKeyBlocks } from '../../../bot/ids';
 import { buildHelp } from '../../../bot/views/help';
 import { buildNewKeyModal, lifetimeBlockId } from '../../../bot/views/newKeyModal';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed } from '../../../bot/views/revealMessages';
-import { validateMessage, validateView } from '../../support/fakeSlack';
+import { validateMessage, validateView } from '../../../playground/slack';
 
 const { policy } = loadPolicy(undefined);
 const summary = { keyId: 'key_0123456789abcdef', name: 'Payments <prod> & co', environment: 'production', scopes: ['read', 'billing:read'] };

@@ -9,7 +9,7 @@ import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSlackDriver, startFakeSlack, type FakeSlack } from '../support/fakeSlack';
+import { createSlackDriver, startFakeSlack, type FakeSlack } from '../../../playground/slack';
 
 const SECRET = 'test-signing-secret';
 const noop = (): void => undefined;

@@ -1,9 +1,12 @@
 /**
- * A reusable fake Slack for tests: a Web API + response_url server with
- * Slack's limits, and a driver that sends signed requests into a real Bolt app.
+ * The Slack stand-in: a Web API + response_url server with Slack's limits, and
+ * a driver that sends signed requests into a real Bolt app. One implementation
+ * serves both the browser playground (keyops with no Slack credentials) and
+ * the tests, so what the tests prove about Slack's rules is what a playground
+ * visitor sees.
  *
- * It depends only on Node built-ins so any test (unit, e2e, bench) can use it
- * without importing keyops code. Typical use:
+ * It depends only on Node built-ins so any caller (playground, unit, e2e,
+ * bench) can use it without importing keyops code. Typical use:
  *
  *   const fake = await startFakeSlack();
  *   // start keyops with clientOptions.slackApiUrl = fake.apiUrl, token = fake.botToken
