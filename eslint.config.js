@@ -31,11 +31,11 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.js', 'jest.config.js', 'eslint.config.js'],
+    files: ['scripts/**/*.js', 'bin/**/*.js', 'jest.config.js', 'eslint.config.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['bin/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.js'],
+    files: ['bin/**/*.ts', 'bin/**/*.js', 'bench/**/*.ts', 'scripts/**/*.js'],
     rules: { 'no-console': 'off' },
   },
 );

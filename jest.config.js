@@ -12,7 +12,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/{db,activities,workflows,api,e2e}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{db,activities,workflows,api,e2e,cli}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     },

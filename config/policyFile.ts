@@ -10,24 +10,45 @@ import { ConfigError } from './env';
 
 export const EXAMPLE_POLICY_FILE = path.resolve(__dirname, '..', '..', 'policy.example.yaml');
 
-export function parsePolicy(options: { text: string; file: string }): Policy {
+export interface PolicyProblem {
+  file: string;
+  /** Null when the YAML has no node to point at (an empty file). */
+  line: number | null;
+  /** Dotted path of the field at fault, `(top level)` for the document itself, null for YAML syntax. */
+  field: string | null;
+  message: string;
+}
+
+/** `file:line: field: why`, the form start-up and `keyops policy check` print. */
+export function formatPolicyProblem(problem: PolicyProblem): string {
+  const where = problem.line === null ? problem.file : `${problem.file}:${problem.line}`;
+  return problem.field === null ? `${where}: ${problem.message}` : `${where}: ${problem.field}: ${problem.message}`;
+}
+
+export function checkPolicy(options: { text: string; file: string }): { ok: true; policy: Policy } | { ok: false; syntax: boolean; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(options.text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `  ${options.file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
-    throw new ConfigError(`policy file is not valid YAML:\n${lines.join('\n')}`);
+    const problems = doc.errors.map((e) => ({ file: options.file, line: lineCounter.linePos(e.pos[0]).line, field: null, message: e.message.split('\n')[0] ?? 'invalid YAML' }));
+    return { ok: false, syntax: true, problems };
   }
   const result = policySchema.safeParse(doc.toJS());
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  if (result.success) return { ok: true, policy: result.data };
+  const problems = result.error.issues.map((issue) => {
     const fieldPath = issue.path.map(String);
     // An unknown key is reported on its parent object: point at the key's own line instead.
     const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     const line = (unknownKey === undefined ? null : keyLineOf({ doc, lineCounter, fieldPath, key: unknownKey })) ?? lineOf({ doc, lineCounter, fieldPath });
-    const where = line === null ? options.file : `${options.file}:${line}`;
-    return `  ${where}: ${fieldPath.join('.') || '(top level)'}: ${issue.message}`;
+    return { file: options.file, line, field: fieldPath.join('.') || '(top level)', message: issue.message };
   });
-  throw new ConfigError(`policy file is invalid:\n${lines.join('\n')}`);
+  return { ok: false, syntax: false, problems };
+}
+
+export function parsePolicy(options: { text: string; file: string }): Policy {
+  const checked = checkPolicy(options);
+  if (checked.ok) return checked.policy;
+  const lines = checked.problems.map((p) => `  ${formatPolicyProblem(p)}`);
+  throw new ConfigError(`${checked.syntax ? 'policy file is not valid YAML' : 'policy file is invalid'}:\n${lines.join('\n')}`);
 }
 
 /** The line of the deepest node that exists on the path (a missing field points at its parent). */

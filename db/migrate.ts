@@ -121,3 +121,23 @@ function findMigrationsDir(): string {
   }
   return path.resolve(__dirname, '..', 'prisma', 'migrations');
 }
+
+/** For `keyops doctor`: what start-up would apply, and what would stop it. Reads only. */
+export async function readMigrationStatus(options: { databaseUrl: string; dir?: string }): Promise<{ pending: string[]; problem: string | null }> {
+  const migrations = readMigrations(options.dir);
+  const client = new Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const exists = await client.query<{ table: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS table`);
+    if (!exists.rows[0]?.table) return { pending: migrations.map((m) => m.name), problem: null };
+    const { rows } = await client.query<AppliedRow>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at');
+    try {
+      const done = checkApplied({ rows, migrations });
+      return { pending: migrations.filter((m) => !done.has(m.name)).map((m) => m.name), problem: null };
+    } catch (error) {
+      return { pending: [], problem: (error as Error).message };
+    }
+  } finally {
+    await client.end();
+  }
+}

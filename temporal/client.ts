@@ -6,8 +6,8 @@ export interface TemporalHandle {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(options: { address: string; namespace: string }): Promise<TemporalHandle> {
-  const connection = await Connection.connect({ address: options.address });
+export async function connectTemporal(options: { address: string; namespace: string; connectTimeoutMs?: number }): Promise<TemporalHandle> {
+  const connection = await Connection.connect({ address: options.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) });
   const client = new Client({ connection, namespace: options.namespace });
   return { client, connection, close: () => connection.close() };
 }

@@ -1,0 +1,9 @@
+/**
+ * Every `npx keyops` command, in the order `--help` lists them. A new command is a module in this
+ * folder exporting a CliCommand, and one line here.
+ */
+import type { CliCommand } from '../command';
+import { doctorCommand } from './doctor';
+import { policyCheckCommand } from './policyCheck';
+
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand];
