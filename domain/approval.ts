@@ -8,7 +8,11 @@
  * - A sensitive scope adds `sensitiveApprovers`, who must approve as well.
  * - `required` (1 or 2) distinct people must approve. With a manager and `required: 2`, the second
  *   approval may come from `approvers`.
- * - After `escalateAfter`, `escalateTo` may decide too, standing in for any group that is missing.
+ * - After `escalateAfter`, `escalateTo` may decide too, standing in for the ordinary approvers
+ *   (manager, approvers) only: never for the sensitive approvers, whose yes is the point of a
+ *   sensitive scope. (Runs that started before this rule keep the old one; see the workflow.)
+ * - A mandatory group with nobody in it (or one Slack cannot list) makes a request impossible to
+ *   approve: the bot refuses it at submit (see `unfillableGroups`).
  * - One approval counts for every group its approver belongs to; one denial ends the request.
  * - Nobody decides their own request: the requester is never a member of any group here.
  */
@@ -90,23 +94,53 @@ export function eligibleApprovers(plan: ApprovalPlan, escalated: boolean): strin
   return [...users];
 }
 
-export function evaluateApprovals(plan: ApprovalPlan, approverIds: readonly string[], escalated: boolean): ApprovalProgress {
+/** Who the escalation group may stand in for. `legacy`: every group, the rule of runs started before the fix. */
+export type EscalationReach = 'ordinary' | 'legacy';
+
+/** Roles the escalation group may decide for: never the sensitive approvers. */
+const standsInFor = (role: ApproverRole, reach: EscalationReach): boolean => reach === 'legacy' || role !== 'sensitive';
+
+export function evaluateApprovals(plan: ApprovalPlan, approverIds: readonly string[], escalated: boolean, reach: EscalationReach = 'ordinary'): ApprovalProgress {
   const approvers = new Set(approverIds);
-  const standsIn = (user: string): boolean => escalated && plan.escalation.members.includes(user);
+  const standsIn = (user: string, role: ApproverRole): boolean => escalated && standsInFor(role, reach) && plan.escalation.members.includes(user);
   const missingRoles = plan.groups
-    .filter((g) => g.mandatory && ![...approvers].some((user) => g.members.includes(user) || standsIn(user)))
+    .filter((g) => g.mandatory && ![...approvers].some((user) => g.members.includes(user) || standsIn(user, g.role)))
     .map((g) => g.role);
   return { complete: missingRoles.length === 0 && approvers.size >= plan.required, approvals: approvers.size, required: plan.required, missingRoles };
 }
 
 /** Who a reminder should go to: those whose yes would still move the request forward. */
-export function pendingApprovers(plan: ApprovalPlan, decidedIds: readonly string[], escalated: boolean): string[] {
-  const progress = evaluateApprovals(plan, decidedIds, escalated);
+export function pendingApprovers(plan: ApprovalPlan, decidedIds: readonly string[], escalated: boolean, reach: EscalationReach = 'ordinary'): string[] {
+  const progress = evaluateApprovals(plan, decidedIds, escalated, reach);
   if (progress.complete) return [];
   const undecided = (users: string[]): string[] => users.filter((u) => u !== plan.requesterId && !decidedIds.includes(u));
   if (progress.missingRoles.length === 0) return undecided(eligibleApprovers(plan, escalated));
   const missing = plan.groups.filter((g) => progress.missingRoles.includes(g.role)).flatMap((g) => g.members);
-  return undecided([...new Set([...missing, ...(escalated ? plan.escalation.members : [])])]);
+  // The escalation group is asked only while its yes can still fill a missing group.
+  const escalationHelps = escalated && progress.missingRoles.some((role) => standsInFor(role, reach));
+  return undecided([...new Set([...missing, ...(escalationHelps ? plan.escalation.members : [])])]);
+}
+
+/** A mandatory group nobody can approve for: Slack could not list it, or nobody but the requester is in it. */
+export interface UnfillableGroup {
+  role: ApproverRole;
+  ids: string[];
+  why: 'unreadable' | 'empty';
+}
+
+/**
+ * The mandatory groups of a request that nobody could ever approve for. Escalation cannot help a
+ * sensitive group, and an ordinary group left empty is a policy mistake an admin must see at
+ * once, not a request waiting days for its escalation.
+ */
+export function unfillableGroups(requesterId: string, groups: ReadonlyArray<ApproverGroup & { members: readonly string[]; unreadable: readonly string[] }>): UnfillableGroup[] {
+  return groups
+    .filter((g) => g.mandatory)
+    .flatMap((g): UnfillableGroup[] => {
+      if (g.unreadable.length > 0) return [{ role: g.role, ids: [...g.unreadable], why: 'unreadable' }];
+      if (!g.members.some((user) => user !== requesterId)) return [{ role: g.role, ids: g.ids, why: 'empty' }];
+      return [];
+    });
 }
 
 export type ApprovalStatus = 'not_needed' | 'planning' | 'pending' | 'approved' | 'denied' | 'cancelled' | 'timed_out';

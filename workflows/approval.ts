@@ -13,7 +13,7 @@
  * decision and the timeout cannot both win: whichever the workflow sees first ends the request and
  * the other is refused.
  */
-import { ActivityFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, log, patched, setHandler } from '@temporalio/workflow';
 import {
   DENY_REASON_MAX,
   eligibleApprovers,
@@ -23,11 +23,19 @@ import {
   type ApprovalPlan,
   type ApprovalSnapshot,
   type ApprovalStatus,
+  type EscalationReach,
 } from '../domain/approval';
 import { approvalQuery, approveUpdate, cancelUpdate, denyUpdate, type ApprovalRefusal } from './approvalUpdates';
 import { slack, store, storeNow } from './proxies';
 
 export * from './approvalUpdates';
+
+/**
+ * Patch: the escalation group stands in for the ordinary approvers only, never the sensitive ones.
+ * Runs that planned their approval before it keep the old rule, so their histories replay as they
+ * ran; the longest of them ends with its approval timeout, after which deprecatePatch.
+ */
+export const ESCALATION_ORDINARY_ONLY = 'escalation-ordinary-only';
 
 export interface Approval {
   /** Asks, then waits for the outcome: approved, denied, cancelled or timed out. */
@@ -55,6 +63,7 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
   const approvals: ApprovalSnapshot['approvals'] = [];
   let denial: ApprovalSnapshot['denial'] = null;
   let escalated = false;
+  let reach: EscalationReach = 'ordinary';
   let finishedAt: number | null = null;
   let endedBy = 'system';
   // A deciding approval or a denial records the outcome with the decision, in one activity.
@@ -88,7 +97,7 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
     async ({ approverId }) => {
       const at = Date.now();
       approvals.push({ approverId, at });
-      const progress = evaluateApprovals(plan as ApprovalPlan, approvals.map((a) => a.approverId), escalated);
+      const progress = evaluateApprovals(plan as ApprovalPlan, approvals.map((a) => a.approverId), escalated, reach);
       if (progress.complete) finish('approved', approverId);
       await storeNow.recordApprovalDecision({
         requestId,
@@ -187,7 +196,7 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
       if (now >= nextReminder) {
         round += 1;
         nextReminder += reminderEvery;
-        const userIds = pendingApprovers(current, decidedIds(), escalated);
+        const userIds = pendingApprovers(current, decidedIds(), escalated, reach);
         await bestEffort('remind', () => slack.remindApprovers({ requestId, plan: current, round, userIds, waitedSeconds }));
       }
     }
@@ -197,6 +206,8 @@ export function setUpApproval(request: { requestId: string; requesterId: string;
     announce,
     async run() {
       const current = await store.planApproval({ requestId });
+      // Decided once, before any click can count (validators refuse until the plan is set).
+      reach = patched(ESCALATION_ORDINARY_ONLY) ? 'ordinary' : 'legacy';
       plan = current;
       status = 'pending';
       await bestEffort('ask the approvers', () => slack.askApprovers({ requestId, plan: current }));

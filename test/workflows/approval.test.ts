@@ -253,6 +253,28 @@ describe('keyRequestWorkflow approvals', () => {
     });
   });
 
+  it('never lets the escalation group stand in for the sensitive approvers', async () => {
+    const sensitive = plan({
+      groups: [
+        { role: 'approvers', ids: ['S0PLATFORM'], members: ['U0ANA'], mandatory: true },
+        { role: 'sensitive', ids: ['S0SECURITY'], members: ['U0SEC'], mandatory: true },
+      ],
+      sensitiveScopes: ['billing:read'],
+    });
+    await withWorkflow({ plan: sensitive, input: { scopes: ['read', 'billing:read'] } }, async (handle, calls) => {
+      await waitForApprovalStatus(handle, 'pending');
+      await env.sleep('25h');
+      expect((await handle.query(approvalQuery)).escalated).toBe(true);
+      // The escalated admin decides for the ordinary approvers; the security approver is still needed.
+      expect(await approve(handle, 'U0ADMIN')).toEqual({ outcome: 'MORE_NEEDED', approvals: 1, required: 1, missingRoles: ['sensitive'] });
+      expect((await handle.query(approvalQuery)).status).toBe('pending');
+      expect(await approve(handle, 'U0SEC')).toEqual({ outcome: 'APPROVED' });
+      await waitForPhase(handle, 'offered');
+      expect(await handle.result()).toBe('window_closed');
+      expect(names(calls)).toContain('createAndOfferKey');
+    });
+  });
+
   it('races the timeout: a decision a second before it wins, one after it is refused', async () => {
     await withWorkflow({}, async (handle, calls) => {
       await waitForApprovalStatus(handle, 'pending');

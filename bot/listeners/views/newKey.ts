@@ -1,6 +1,7 @@
 /**
  * Submission of the new-key modal. Slack wants the answer (close, or inline errors) within
- * 3 seconds, so the checks are one parse and two indexed queries, and the work itself is handed
+ * 3 seconds, so the checks are one parse, two indexed queries and (for a request that needs
+ * approval) a cached read of its approver groups, and the work itself is handed
  * to a workflow whose id comes from the view: a double submit starts nothing new.
  */
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
@@ -9,6 +10,7 @@ import { newKeyId, requestIdForView } from '../../../domain/ids';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
+import { checkApproverGroups } from '../../forms/approverGroups';
 import { checkNewKeyAgainstStore, parseNewKeyForm, parseNewKeyMetadata } from '../../forms/newKeyForm';
 import { CallbackIds, NewKeyBlocks } from '../../ids';
 
@@ -24,6 +26,12 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     const storeErrors = await checkNewKeyAgainstStore({ db: deps.db, policy: deps.policy, form: parsed.form, userId, now: deps.clock() });
     if (Object.keys(storeErrors).length > 0) return ack({ response_action: 'errors', errors: storeErrors });
+    // Group reads are cached briefly, so this costs a Slack call per group at most once a minute.
+    const approverErrors = await checkApproverGroups({ roles: deps.roles, policy: deps.policy, form: parsed.form, userId });
+    if (Object.keys(approverErrors).length > 0) {
+      deps.log.error('a key request cannot be approved by anyone: fix the approver groups', { userId, environment: parsed.form.environment, errors: Object.values(approverErrors) });
+      return ack({ response_action: 'errors', errors: approverErrors });
+    }
 
     const requestId = requestIdForView(view.id);
     const input: KeyRequestInput = {

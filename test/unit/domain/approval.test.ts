@@ -1,5 +1,5 @@
 import { loadPolicy } from '../../../config/policyFile';
-import { approvalRequirements, approverIdsOf, eligibleApprovers, evaluateApprovals, pendingApprovers, type ApprovalPlan } from '../../../domain/approval';
+import { approvalRequirements, approverIdsOf, eligibleApprovers, evaluateApprovals, pendingApprovers, unfillableGroups, type ApprovalPlan } from '../../../domain/approval';
 import type { Policy } from '../../../domain/policy';
 
 const base = loadPolicy(undefined).policy;
@@ -77,9 +77,17 @@ describe('evaluateApprovals', () => {
     expect(evaluateApprovals(sensitivePlan, ['U0ANA'], false)).toMatchObject({ complete: true });
   });
 
-  it('lets the escalation group stand in for a missing group only after the escalation', () => {
-    expect(evaluateApprovals(sensitivePlan, ['U0BEN', 'U0ADMIN'], false)).toMatchObject({ complete: false, missingRoles: ['sensitive'] });
-    expect(evaluateApprovals(sensitivePlan, ['U0BEN', 'U0ADMIN'], true)).toMatchObject({ complete: true });
+  it('lets the escalation group stand in for the ordinary approvers only after the escalation', () => {
+    expect(evaluateApprovals(plan(), ['U0ADMIN'], false)).toMatchObject({ complete: false, missingRoles: ['approvers'] });
+    expect(evaluateApprovals(plan(), ['U0ADMIN'], true)).toMatchObject({ complete: true });
+  });
+
+  it('never lets the escalation group stand in for the sensitive approvers', () => {
+    expect(evaluateApprovals(sensitivePlan, ['U0BEN', 'U0ADMIN'], true)).toMatchObject({ complete: false, missingRoles: ['sensitive'] });
+    expect(evaluateApprovals(sensitivePlan, ['U0ADMIN'], true)).toMatchObject({ complete: false, missingRoles: ['sensitive'] });
+    expect(evaluateApprovals(sensitivePlan, ['U0ADMIN', 'U0SEC'], true)).toMatchObject({ complete: true });
+    // Runs planned before the rule keep the old one, so their histories replay as they ran.
+    expect(evaluateApprovals(sensitivePlan, ['U0BEN', 'U0ADMIN'], true, 'legacy')).toMatchObject({ complete: true });
   });
 });
 
@@ -93,8 +101,26 @@ describe('who may decide, and who is reminded', () => {
   it('reminds those whose yes would still move the request', () => {
     expect(pendingApprovers(plan(), [], false)).toEqual(['U0ANA', 'U0BEN']);
     expect(pendingApprovers(sensitivePlan, ['U0BEN'], false)).toEqual(['U0SEC', 'U0ANA']);
-    expect(pendingApprovers(sensitivePlan, ['U0BEN'], true)).toEqual(['U0SEC', 'U0ANA', 'U0ADMIN']);
+    // Only the sensitive group is missing: the escalation group's yes would not help, so it is not nagged.
+    expect(pendingApprovers(sensitivePlan, ['U0BEN'], true)).toEqual(['U0SEC', 'U0ANA']);
+    expect(pendingApprovers(sensitivePlan, [], true)).toEqual(['U0ANA', 'U0BEN', 'U0SEC', 'U0ADMIN']);
     expect(pendingApprovers(plan({ required: 2 }), ['U0ANA'], false)).toEqual(['U0BEN']);
     expect(pendingApprovers(plan(), ['U0ANA'], false)).toEqual([]);
+  });
+});
+
+describe('groups nobody could approve for', () => {
+  const group = (role: 'approvers' | 'sensitive', members: string[], unreadable: string[] = []) => ({ role, ids: [`S0${role.toUpperCase()}`], members, unreadable, mandatory: true });
+
+  it('names a mandatory group Slack cannot list, or one with nobody but the requester in it', () => {
+    expect(unfillableGroups('U0REQ', [group('approvers', ['U0ANA']), group('sensitive', [], ['S0SENSITIVE'])])).toEqual([{ role: 'sensitive', ids: ['S0SENSITIVE'], why: 'unreadable' }]);
+    expect(unfillableGroups('U0REQ', [group('approvers', ['U0REQ']), group('sensitive', [])])).toEqual([
+      { role: 'approvers', ids: ['S0APPROVERS'], why: 'empty' },
+      { role: 'sensitive', ids: ['S0SENSITIVE'], why: 'empty' },
+    ]);
+  });
+
+  it('passes groups someone else can approve for, and optional groups', () => {
+    expect(unfillableGroups('U0REQ', [group('approvers', ['U0REQ', 'U0ANA']), { ...group('sensitive', []), mandatory: false }])).toEqual([]);
   });
 });
