@@ -10,6 +10,7 @@
  * cache's stale-write guard relies on that.
  */
 import { Pool } from 'pg';
+import { utcDatabaseUrl } from '../db/connection';
 import type { KeyStatus } from '../generated/prisma/enums';
 import type { Logger } from '../runtime/log';
 import type { KeyRecord } from './verifyCache';
@@ -38,7 +39,7 @@ interface Row {
 type Waiter = { resolve: (record: KeyRecord | null) => void; reject: (error: unknown) => void };
 
 export function createKeyLookup(options: { databaseUrl: string; maxConnections?: number; log: Logger }): KeyLookup {
-  const pool = new Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, application_name: 'keyops-verify' });
+  const pool = new Pool({ connectionString: utcDatabaseUrl(options.databaseUrl), max: options.maxConnections ?? 10, application_name: 'keyops-verify' });
   // An idle connection that dies (a restart, a failover) is replaced on the next query.
   pool.on('error', (error) => options.log.warn('a verify lookup connection failed', { error: error.message }));
   let pending: Map<string, Waiter[]> | null = null;

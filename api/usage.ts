@@ -59,7 +59,7 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
   return Prisma.sql`
     INSERT INTO ${table} AS t (key_id, ${column}, requests, errors_4xx, errors_5xx, latency_buckets)
     SELECT u.key_id, u.at, u.requests, u.e4, u.e5, u.buckets::int[]
-      FROM unnest(${rows.ids}::text[], ${rows.at}::timestamp(3)[], ${rows.requests}::int[], ${rows.e4}::int[], ${rows.e5}::int[], ${rows.buckets}::text[])
+      FROM unnest(${rows.ids}::text[], ${rows.at}::timestamptz(3)[], ${rows.requests}::int[], ${rows.e4}::int[], ${rows.e5}::int[], ${rows.buckets}::text[])
            AS u(key_id, at, requests, e4, e5, buckets)
      WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
     ON CONFLICT (key_id, ${column}) DO UPDATE SET
@@ -90,10 +90,10 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     const times = ids.map((id) => (batch.get(id) as Date).toISOString());
     try {
       // GREATEST keeps the newest time when several processes flush out of order. Times are UTC
-      // ISO strings; a cast to `timestamp` (what Prisma stores) ignores the Z, keeping them UTC.
+      // ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
       await db.$executeRaw`
         UPDATE api_keys AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
-        FROM unnest(${ids}::text[], ${times}::timestamp(3)[]) AS u(id, at)
+        FROM unnest(${ids}::text[], ${times}::timestamptz(3)[]) AS u(id, at)
         WHERE k.id = u.id`;
     } catch (error) {
       for (const [id, at] of batch) {

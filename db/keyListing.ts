@@ -52,7 +52,7 @@ export async function loadHomeData(db: Db, options: { userId: string; keyLimit: 
       SELECT count(*)::int AS total,
              count(*) FILTER (WHERE status = 'ACTIVE')::int AS active,
              count(*) FILTER (WHERE status = 'PENDING_REVEAL')::int AS pending,
-             count(*) FILTER (WHERE status = 'ACTIVE' AND expires_at > ${options.now.toISOString()}::timestamp(3) AND expires_at <= ${soon.toISOString()}::timestamp(3))::int AS expiring_soon
+             count(*) FILTER (WHERE status = 'ACTIVE' AND expires_at > ${options.now.toISOString()}::timestamptz(3) AND expires_at <= ${soon.toISOString()}::timestamptz(3))::int AS expiring_soon
         FROM api_keys WHERE owner_id = ${options.userId}`,
     db.keyRequest.findMany({
       where: { requesterId: options.userId, status: 'PENDING_APPROVAL' },

@@ -5,7 +5,7 @@
  * transaction bookkeeping besides: about 1 ms of CPU and several scheduler waits under load,
  * on the path a person is waiting on.
  *
- * Times are UTC ISO strings cast to `timestamp(3)`, as Prisma stores them (see revocations.ts).
+ * Times are UTC ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
  */
 import { Prisma } from '../generated/prisma/client';
 import { keyRequestWorkflowId, type KeyRequestInput } from '../workflows/keyRequest';
@@ -29,7 +29,7 @@ export async function insertKeyRequest(db: Db, request: KeyRequestInput, now: Da
     WITH recorded AS (
       INSERT INTO key_requests (id, requester_id, name, environment, scopes, lifetime_seconds, reason, status, needs_approval, channel_id, workflow_id, created_at)
       VALUES (${request.requestId}, ${request.requesterId}, ${request.name}, ${request.environment}, ${request.scopes}::text[], ${request.lifetimeSeconds}::int, ${request.reason}::text,
-              ${request.needsApproval ? 'PENDING_APPROVAL' : 'APPROVED'}::"RequestStatus", ${request.needsApproval}, ${request.channelId}, ${keyRequestWorkflowId(request.requestId)}, ${at}::timestamp(3))
+              ${request.needsApproval ? 'PENDING_APPROVAL' : 'APPROVED'}::"RequestStatus", ${request.needsApproval}, ${request.channelId}, ${keyRequestWorkflowId(request.requestId)}, ${at}::timestamptz(3))
       ON CONFLICT (id) DO NOTHING
       RETURNING id
     )
@@ -49,11 +49,11 @@ export async function insertPendingKey(db: Db, key: KeyRequestInput, now: Date):
   await db.$executeRaw`
     WITH created AS (
       INSERT INTO api_keys (id, owner_id, name, environment, scopes, status, created_at, expires_at, request_id, rotated_from_id)
-      VALUES (${key.keyId}, ${key.requesterId}, ${key.name}, ${key.environment}, ${key.scopes}::text[], 'PENDING_REVEAL', ${at}::timestamp(3), ${expiresAt}::timestamp(3), ${key.requestId}, ${rotatedFromId}::text)
+      VALUES (${key.keyId}, ${key.requesterId}, ${key.name}, ${key.environment}, ${key.scopes}::text[], 'PENDING_REVEAL', ${at}::timestamptz(3), ${expiresAt}::timestamptz(3), ${key.requestId}, ${rotatedFromId}::text)
       ON CONFLICT (id) DO NOTHING
       RETURNING id, request_id
     ), fulfilled AS (
-      UPDATE key_requests SET status = 'FULFILLED', decided_at = COALESCE(decided_at, ${at}::timestamp(3))
+      UPDATE key_requests SET status = 'FULFILLED', decided_at = COALESCE(decided_at, ${at}::timestamptz(3))
        WHERE id = (SELECT request_id FROM created)
     )
     ${auditEachRowOf('created', { actorId: key.requesterId, action: 'key.created', targetType: 'key', source: key.source, details, dedupePrefix: 'created:' })}`;

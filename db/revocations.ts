@@ -88,11 +88,11 @@ export async function commitRevocation(db: Db, input: RevocationInput & { onlyOw
   const { scope, actorId, reason, source, via, revocationId } = input;
   const owned = input.onlyOwnedBy === undefined ? Prisma.empty : Prisma.sql`AND owner_id = ${input.onlyOwnedBy}`;
   const bulk = scope.kind === 'key' ? null : { targetType: scope.kind === 'owner' ? 'user' : 'environment', targetId: scope.kind === 'owner' ? scope.ownerId : scope.environment };
-  // Times are UTC ISO strings cast to `timestamp`, as Prisma stores them (see api/usage.ts).
+  // Times are UTC ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
   await db.$executeRaw`
     WITH revoked AS (
       UPDATE api_keys
-         SET status = 'REVOKED', revoked_at = ${input.now.toISOString()}::timestamp(3), revoked_by = ${actorId}, revoked_reason = ${reason}, revocation_id = ${revocationId}
+         SET status = 'REVOKED', revoked_at = ${input.now.toISOString()}::timestamptz(3), revoked_by = ${actorId}, revoked_reason = ${reason}, revocation_id = ${revocationId}
        WHERE ${scopeCondition(scope)} ${owned}
        RETURNING id, owner_id, masked_key, environment
     ), audited AS (

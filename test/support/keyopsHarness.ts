@@ -66,6 +66,18 @@ export interface HarnessOptions {
    */
   freshDatabase?: boolean;
   logLevel?: LogLevel;
+  /**
+   * keyops's PostgreSQL sessions in this time zone, as an embedded cluster initialised on a host in
+   * that zone has them (initdb writes the host's zone into postgresql.conf).
+   */
+  databaseTimeZone?: string;
+}
+
+function withSessionTimeZone(url: string, timeZone: string | undefined): string {
+  if (!timeZone) return url;
+  const u = new URL(url);
+  u.searchParams.set('options', `-c TimeZone=${timeZone}`);
+  return u.toString();
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -82,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bundle = await workflowBundle();
 
   const common: Omit<KeyopsOptions, 'roles' | 'port'> = {
-    databaseUrl: database.url,
+    databaseUrl: withSessionTimeZone(database.url, options.databaseTimeZone),
     temporal: { address: temporal.address, namespace: temporal.namespace ?? 'default' },
     policy,
     slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
@@ -97,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const front = await startKeyops({ ...common, roles: { bot: true, api: true, worker: false }, port: 0 });
   let worker: RunningKeyops | null = await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
   const url = front.url as string;
-  const db = createDb({ databaseUrl: database.url, maxConnections: 2 });
+  const db = createDb({ databaseUrl: withSessionTimeZone(database.url, options.databaseTimeZone), maxConnections: 2 });
 
   const stopWorker = async (): Promise<void> => {
     await worker?.stop();
