@@ -7,7 +7,7 @@
 import { createKeyLifecycles } from '../../temporal/keyLifecycles';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../../workflows/keyLifecycle';
 import { eventually } from '../support/eventually';
-import type { FakeMessage } from '../support/fakeSlack';
+import type { FakeMessage } from '../../playground/slack';
 import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
 import { seedKeys } from '../support/seedKeys';
 
