@@ -17,6 +17,8 @@ import type { KeyRecord } from './verifyCache';
 
 export interface KeyLookup {
   find(hash: string): Promise<KeyRecord | null>;
+  /** Every hash in one query (a usage batch's keys); the map holds the hashes that were found. */
+  findMany(hashes: readonly string[]): Promise<Map<string, KeyRecord>>;
   close(): Promise<void>;
 }
 
@@ -44,13 +46,16 @@ export function createKeyLookup(options: { databaseUrl: string; maxConnections?:
   pool.on('error', (error) => options.log.warn('a verify lookup connection failed', { error: error.message }));
   let pending: Map<string, Waiter[]> | null = null;
 
+  const query = async (hashes: readonly string[]): Promise<Map<string, KeyRecord>> => {
+    const { rows } = await pool.query<Row>({ ...LOOKUP, values: [hashes] });
+    return new Map(rows.map((r) => [r.key_hash, { id: r.id, ownerId: r.owner_id, environment: r.environment, scopes: r.scopes, status: r.status, expiresAt: r.expires_at }]));
+  };
+
   const run = async (batch: Map<string, Waiter[]>): Promise<void> => {
     try {
-      const { rows } = await pool.query<Row>({ ...LOOKUP, values: [[...batch.keys()]] });
-      const byHash = new Map(rows.map((r) => [r.key_hash, r]));
+      const found = await query([...batch.keys()]);
       for (const [hash, waiters] of batch) {
-        const row = byHash.get(hash);
-        const record = row ? { id: row.id, ownerId: row.owner_id, environment: row.environment, scopes: row.scopes, status: row.status, expiresAt: row.expires_at } : null;
+        const record = found.get(hash) ?? null;
         for (const w of waiters) w.resolve(record);
       }
     } catch (error) {
@@ -78,6 +83,7 @@ export function createKeyLookup(options: { databaseUrl: string; maxConnections?:
         if (batch.size >= MAX_BATCH) send();
       });
     },
+    findMany: (hashes) => (hashes.length === 0 ? Promise.resolve(new Map()) : query(hashes)),
     close: () => pool.end(),
   };
 }

@@ -2,11 +2,12 @@
  * The HTTP API: health, key verification and usage reports. Plain node:http, no framework, because verify is
  * the hot path every company API calls on every request.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../runtime/log';
 import type { Db } from '../db/client';
+import { createFailureThrottle, type FailureThrottle } from './failureThrottle';
+import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
 import { verifyKey, type VerifyDeps } from './verify';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   /** Bearer token company APIs present; verification is refused when it is unset. */
   verifyApiToken: string | undefined;
   healthChecks: HealthCheck[];
+  /** Failed verifications per source address (api/failureThrottle.ts); one is made when absent. */
+  throttle?: FailureThrottle;
   log: Logger;
 }
 
@@ -43,8 +46,9 @@ const verifyBodySchema = z.object({ key: z.string().max(512) });
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Returns a handler that answers the API's routes and returns false for anything else. */
-export function createApiRoutes(deps: ApiDeps): RouteHandler {
-  const expectedToken = deps.verifyApiToken ? digest(deps.verifyApiToken) : null;
+export function createApiRoutes(options: ApiDeps): RouteHandler {
+  const deps = { ...options, throttle: options.throttle ?? createFailureThrottle() };
+  const expectedToken = deps.verifyApiToken ? tokenDigest(deps.verifyApiToken) : null;
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -85,11 +89,14 @@ async function answerChart(options: { chart: NonNullable<ApiDeps['chart']>; keyI
   res.end(png);
 }
 
-async function answerUsage(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {
+type Routed = { deps: ApiDeps & { throttle: FailureThrottle }; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null };
+
+async function answerUsage(options: Routed): Promise<void> {
   const { req, res } = options;
   const ingest = options.deps.ingest;
-  if (!ingest || !isAuthorized(req.headers.authorization, options.expectedToken)) {
+  if (!ingest || !tokenMatches(bearerToken(req.headers.authorization), options.expectedToken)) {
     req.resume();
+    if (refuseFlood({ deps: options.deps, source: peerAddress(req), res })) return;
     res.setHeader('www-authenticate', 'Bearer');
     return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <VERIFY_API_TOKEN>' });
   }
@@ -124,11 +131,13 @@ async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Pr
   sendJson(options.res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
 }
 
-async function answerVerify(options: { deps: ApiDeps; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null }): Promise<void> {
+async function answerVerify(options: Routed): Promise<void> {
   const { req, res } = options;
   const verify = options.deps.verify;
-  if (!verify || !isAuthorized(req.headers.authorization, options.expectedToken)) {
+  const source = peerAddress(req);
+  if (!verify || !tokenMatches(bearerToken(req.headers.authorization), options.expectedToken)) {
     req.resume();
+    if (refuseFlood({ deps: options.deps, source, res })) return;
     res.setHeader('www-authenticate', 'Bearer');
     return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <VERIFY_API_TOKEN>' });
   }
@@ -143,44 +152,24 @@ async function answerVerify(options: { deps: ApiDeps; req: IncomingMessage; res:
   const parsed = verifyBodySchema.safeParse(json);
   if (!parsed.success) return sendJson(res, 400, { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' });
   const result = await verifyKey(verify, parsed.data.key);
+  if ((result.code === 'NOT_FOUND' || result.code === 'MALFORMED') && refuseFlood({ deps: options.deps, source, res })) return;
   sendJson(res, 200, result);
 }
 
-/** Compares digests so the comparison takes the same time whatever the presented token. */
-function isAuthorized(header: string | undefined, expected: Buffer | null): boolean {
-  if (!expected || !header) return false;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) return false;
-  return timingSafeEqual(digest(match[1] as string), expected);
+/**
+ * Charges a failed request to its source; true when the source is over its budget and was
+ * answered 429 instead (api/failureThrottle.ts).
+ */
+export function refuseFlood(options: { deps: { throttle: FailureThrottle; verify?: VerifyDeps }; source: string; res: ServerResponse }): boolean {
+  const now = options.deps.verify?.clock().getTime() ?? Date.now();
+  const charge = options.deps.throttle.charge(options.source, now);
+  if (charge.allowed) return false;
+  sendJson(
+    options.res,
+    429,
+    { error: 'too_many_failures', message: `too many failed verifications from this address; retry in ${charge.retryAfterSeconds} s (valid keys are still answered)` },
+    { 'retry-after': charge.retryAfterSeconds },
+  );
+  return true;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** Reads at most `limit` bytes; null when the body is larger (the rest is drained, not kept). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}

@@ -7,10 +7,16 @@
  * Each flush adds the same counts to the minute, hour and day tables in one statement: every
  * resolution has its own retention (api/usageRetention.ts) and reads never roll minutes up at
  * query time. Three upserts per batch instead of one is cheap next to a write per request.
+ *
+ * While the database is down counts wait in memory, bounded: past `maxPendingCells` key-minutes
+ * the oldest half are merged into one overflow cell per key (at the newest minute merged), so
+ * totals stay exact, their timing gets coarser, and memory never grows past one cell per key
+ * beyond the bound.
  */
 import type { Db } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
+import { addCell, columns, mergeOldest, type Cell } from './usageCells';
 import type { Logger } from '../runtime/log';
 
 export interface UsageOutcome {
@@ -28,15 +34,10 @@ export interface UsageRecorder {
   recordOutcome(outcome: UsageOutcome): void;
   flush(): Promise<void>;
   stop(): Promise<void>;
+  /** Key-minutes counted and not written yet: bounded by `maxPendingCells` plus one per key. */
+  pendingCells(): number;
 }
 
-interface Cell {
-  requests: number;
-  errors4xx: number;
-  errors5xx: number;
-  /** Empty until an outcome with a latency arrives: most rows only count verifications. */
-  buckets: number[];
-}
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -67,8 +68,11 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
       latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)`;
 }
 
-export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?: number }): UsageRecorder {
+export const MAX_PENDING_CELLS = 100_000;
+
+export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?: number; maxPendingCells?: number }): UsageRecorder {
   const { db, log } = options;
+  const maxCells = options.maxPendingCells ?? MAX_PENDING_CELLS;
   let lastUsed = new Map<string, Date>();
   /** `${keyId} ${minute start ms}` → counts */
   let cells = new Map<string, Cell>();
@@ -78,7 +82,10 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     const ms = at.getTime();
     const id = `${keyId} ${ms - (ms % MINUTE_MS)}`;
     let cell = cells.get(id);
-    if (!cell) cells.set(id, (cell = { requests: 0, errors4xx: 0, errors5xx: 0, buckets: [] }));
+    if (!cell) {
+      if (cells.size >= maxCells) cells = mergeOldest(cells, log);
+      cells.set(id, (cell = { requests: 0, errors4xx: 0, errors5xx: 0, buckets: [] }));
+    }
     return cell;
   };
 
@@ -115,6 +122,7 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
       await db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`;
     } catch (error) {
       for (const [id, cell] of batch) addCell(cells, id, cell);
+      if (cells.size > maxCells) cells = mergeOldest(cells, log);
       log.error('could not record key usage', { rows: batch.size, error });
     }
   };
@@ -146,39 +154,10 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
       cell.buckets[bucket] = (cell.buckets[bucket] ?? 0) + 1;
     },
     flush,
+    pendingCells: () => cells.size,
     async stop() {
       clearInterval(timer);
       await flush();
     },
   };
-}
-
-function addCell(into: Map<string, Cell>, id: string, cell: Cell): void {
-  const existing = into.get(id);
-  if (!existing) return void into.set(id, cell);
-  existing.requests += cell.requests;
-  existing.errors4xx += cell.errors4xx;
-  existing.errors5xx += cell.errors5xx;
-  if (cell.buckets.length > 0) existing.buckets = cell.buckets.map((n, i) => n + (existing.buckets[i] ?? 0));
-}
-
-/** The batch re-keyed by the start of its `resolutionMs` period, as parallel arrays for unnest. */
-function columns(batch: Map<string, Cell>, resolutionMs: number): { ids: string[]; at: string[]; requests: number[]; e4: number[]; e5: number[]; buckets: string[] } {
-  const rows = new Map<string, Cell>();
-  for (const [id, cell] of batch) {
-    const [keyId, minute] = id.split(' ') as [string, string];
-    const start = Number(minute) - (Number(minute) % resolutionMs);
-    addCell(rows, `${keyId} ${start}`, { ...cell, buckets: [...cell.buckets] });
-  }
-  const out = { ids: [] as string[], at: [] as string[], requests: [] as number[], e4: [] as number[], e5: [] as number[], buckets: [] as string[] };
-  for (const [id, cell] of rows) {
-    const [keyId, start] = id.split(' ') as [string, string];
-    out.ids.push(keyId);
-    out.at.push(new Date(Number(start)).toISOString());
-    out.requests.push(cell.requests);
-    out.e4.push(cell.errors4xx);
-    out.e5.push(cell.errors5xx);
-    out.buckets.push(`{${cell.buckets.join(',')}}`);
-  }
-  return out;
 }

@@ -12,7 +12,7 @@ import { hashKey } from '../domain/keyHash';
 import { KEY_ID_RE } from '../domain/ids';
 import type { UsageOutcome, UsageRecorder } from './usage';
 import type { VerifyDeps } from './verify';
-import { lookupKey } from './verify';
+import { lookupKeys } from './verify';
 
 export const MAX_USAGE_ENTRIES = 1000;
 /** Gateways' clocks drift: a minute ahead is tolerated, more is a bug worth rejecting. */
@@ -48,16 +48,16 @@ export async function ingestUsage(deps: UsageIngestDeps, entries: readonly unkno
   const now = deps.verify.clock().getTime();
   const judged = entries.map((entry) => judgeEntry(entry, { now, deps }));
   const keyIds = [...new Set(judged.flatMap((j) => (j.ok && 'keyId' in j.ref ? [j.ref.keyId] : [])))];
-  const known = new Set(keyIds.length === 0 ? [] : (await deps.db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true } })).map((k) => k.id));
-  const byHash = new Map<string, string | null>();
-  for (const j of judged) {
-    if (!j.ok || !('keyHash' in j.ref) || byHash.has(j.ref.keyHash)) continue;
-    byHash.set(j.ref.keyHash, (await lookupKey(deps.verify, j.ref.keyHash))?.id ?? null);
-  }
+  const hashes = judged.flatMap((j) => (j.ok && 'keyHash' in j.ref ? [j.ref.keyHash] : []));
+  // One query for the batch's key ids and one for its full keys, whatever the batch's size.
+  const [known, byHash] = await Promise.all([
+    keyIds.length === 0 ? new Set<string>() : deps.db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true } }).then((rows) => new Set(rows.map((k) => k.id))),
+    lookupKeys(deps.verify, hashes),
+  ]);
   const result: UsageIngestResult = { accepted: 0, rejected: [] };
   judged.forEach((j, index) => {
     if (!j.ok) return void result.rejected.push({ index, reason: j.reason });
-    const keyId = 'keyId' in j.ref ? (known.has(j.ref.keyId) ? j.ref.keyId : null) : byHash.get(j.ref.keyHash);
+    const keyId = 'keyId' in j.ref ? (known.has(j.ref.keyId) ? j.ref.keyId : null) : byHash.get(j.ref.keyHash)?.id;
     if (!keyId) return void result.rejected.push({ index, reason: 'unknown key: no key in keyops has that id or value' });
     deps.usage.recordOutcome({ keyId, ...j.outcome });
     result.accepted += 1;

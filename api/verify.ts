@@ -14,15 +14,10 @@ import type { UsageRecorder } from './usage';
 import type { KeyRecord, VerifyCache } from './verifyCache';
 
 export type VerifyCode = 'VALID' | 'NOT_FOUND' | 'MALFORMED' | 'REVOKED' | 'EXPIRED' | 'PENDING' | 'RATE_LIMITED';
+/** Only where the caller names the scopes it requires (gateway forward-auth): a valid key without one of them. */
+export type AuthorizeCode = VerifyCode | 'MISSING_SCOPE';
 
-export interface VerifyResult {
-  valid: boolean;
-  code: VerifyCode;
-  keyId: string | null;
-  owner: string | null;
-  environment: string | null;
-  scopes: string[] | null;
-  expiresAt: string | null;
+interface Limits {
   /**
    * Present for a valid or rate-limited key whose environment has limits: the per-second bucket
    * (limit = burst) and the monthly quota, each with what remains and when it resets. Gateways
@@ -32,11 +27,35 @@ export interface VerifyResult {
   quota?: { limit: number; remaining: number; reset: string };
 }
 
-const NONE = { keyId: null, owner: null, environment: null, scopes: null, expiresAt: null } as const;
+export interface ValidKey extends Limits {
+  valid: true;
+  code: 'VALID';
+  keyId: string;
+  owner: string;
+  environment: string;
+  scopes: string[];
+  expiresAt: string;
+}
+
+/**
+ * A refusal says what was wrong and, when a key was found, which one: never its owner, scopes or
+ * expiry, which would tell whoever holds a revoked or guessed key more than they need. A
+ * rate-limited key also carries its limits: its caller needs them to know when to come back.
+ */
+export interface RefusedKey<C extends AuthorizeCode = VerifyCode> extends Limits {
+  valid: false;
+  code: Exclude<C, 'VALID'>;
+  keyId: string | null;
+}
+
+export type VerifyResult = ValidKey | RefusedKey;
+export type AuthorizeResult = ValidKey | RefusedKey<AuthorizeCode>;
 
 export interface VerifyDeps {
   /** The database lookup by key hash (api/keyLookup.ts). */
   findKey(hash: string): Promise<KeyRecord | null>;
+  /** Many hashes in one query (api/keyLookup.ts); without it, `lookupKeys` asks `findKey` for each. */
+  findKeys?(hashes: readonly string[]): Promise<Map<string, KeyRecord>>;
   policy: Policy;
   keyHashSecret: string;
   clock: () => Date;
@@ -50,28 +69,32 @@ export interface VerifyDeps {
   quotaNotices?: Pick<QuotaNotices, 'observe'>;
 }
 
-export async function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult> {
+export function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult>;
+export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[] }): Promise<AuthorizeResult>;
+export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
   const parsed = parseKey(candidate);
-  if (!parsed.ok) return { valid: false, code: 'MALFORMED', ...NONE };
+  if (!parsed.ok) return { valid: false, code: 'MALFORMED', keyId: null };
   // Another deployment's prefix or an unknown environment tag cannot be ours: no lookup needed.
   if (parsed.key.prefix !== deps.policy.keyPrefix || !findEnvironmentByTag(deps.policy, parsed.key.envTag)) {
-    return { valid: false, code: 'NOT_FOUND', ...NONE };
+    return { valid: false, code: 'NOT_FOUND', keyId: null };
   }
   const key = await lookupKey(deps, hashKey({ key: candidate, secret: deps.keyHashSecret }));
-  if (!key) return { valid: false, code: 'NOT_FOUND', ...NONE };
+  if (!key) return { valid: false, code: 'NOT_FOUND', keyId: null };
   const now = deps.clock();
-  const found = { keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
-  let code = codeFor(key, now);
+  let code: AuthorizeCode = codeFor(key, now);
+  if (code === 'VALID' && options && !options.requiredScopes.every((s) => key.scopes.includes(s))) code = 'MISSING_SCOPE';
   const limits = code === 'VALID' && deps.limiter ? rateLimitFor(deps.policy, key.environment) : null;
   // Only a key that would be valid spends its limits: a revoked key's callers are refused anyway.
   const decision = limits && deps.limiter ? await deps.limiter.take({ keyId: key.id, limits, now }) : null;
   if (decision && !decision.allowed) code = 'RATE_LIMITED';
   deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
   if (decision?.allowed) deps.quotaNotices?.observe({ keyId: key.id, ownerId: key.ownerId, used: decision.quota.used, quota: decision.quota.limit, now });
-  return { valid: code === 'VALID', code, ...found, ...(decision ? limitFields(decision) : {}) };
+  const limitInfo = decision ? limitFields(decision) : {};
+  if (code !== 'VALID') return { valid: false, code, keyId: key.id, ...(code === 'RATE_LIMITED' ? limitInfo : {}) };
+  return { valid: true, code, keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString(), ...limitInfo };
 }
 
-function limitFields(decision: RateDecision): Pick<VerifyResult, 'rateLimit' | 'quota'> {
+function limitFields(decision: RateDecision): Limits {
   const quota = { limit: decision.quota.limit, remaining: decision.quota.remaining, reset: decision.quota.reset.toISOString() };
   const rate = { limit: decision.rate.limit, remaining: decision.rate.remaining, reset: decision.rate.reset.toISOString() };
   // A refusal by the quota names the quota as the limit: that is what the caller waits for.
@@ -79,7 +102,7 @@ function limitFields(decision: RateDecision): Pick<VerifyResult, 'rateLimit' | '
 }
 
 /** Expiry is judged now, not when the lookup was cached: a cached key still expires on time. */
-function codeFor(key: KeyRecord, now: Date): VerifyCode {
+function codeFor(key: KeyRecord, now: Date): 'VALID' | 'REVOKED' | 'PENDING' | 'EXPIRED' {
   if (key.status === 'REVOKED') return 'REVOKED';
   if (key.status === 'PENDING_REVEAL') return 'PENDING';
   if (key.status === 'EXPIRED' || key.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
@@ -93,4 +116,24 @@ export async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyReco
   const record = await deps.findKey(hash);
   deps.cache?.store(hash, record, token);
   return record;
+}
+
+/** Lookups for a batch (POST /v1/usage): cache hits first, then every miss in one query. */
+export async function lookupKeys(deps: VerifyDeps, hashes: readonly string[]): Promise<Map<string, KeyRecord | null>> {
+  const found = new Map<string, KeyRecord | null>();
+  const misses: string[] = [];
+  for (const hash of new Set(hashes)) {
+    const cached = deps.cache?.get(hash);
+    if (cached) found.set(hash, cached.record);
+    else misses.push(hash);
+  }
+  if (misses.length === 0) return found;
+  const token = deps.cache?.begin() ?? 0;
+  const records = deps.findKeys ? await deps.findKeys(misses) : new Map(await Promise.all(misses.map(async (h) => [h, await deps.findKey(h)] as const)));
+  for (const hash of misses) {
+    const record = records.get(hash) ?? null;
+    deps.cache?.store(hash, record, token);
+    found.set(hash, record);
+  }
+  return found;
 }

@@ -63,7 +63,7 @@ export async function startVerifyService(options: {
   // it is ready should normally be caching.
   if (!(await listener.ready)) log.warn('key change listener not subscribed yet; verify reads the database until it is');
   return {
-    deps: { findKey: lookup.find, policy: options.policy, keyHashSecret: options.keyHashSecret, clock: options.clock, cache, usage, limiter, ...(quotaNotices ? { quotaNotices } : {}) },
+    deps: { findKey: lookup.find, findKeys: lookup.findMany, policy: options.policy, keyHashSecret: options.keyHashSecret, clock: options.clock, cache, usage, limiter, ...(quotaNotices ? { quotaNotices } : {}) },
     listener,
     usage,
     quotaNotices,

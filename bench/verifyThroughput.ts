@@ -12,7 +12,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createApiRoutes, sendJson } from '../api/routes';
+import { sendJson } from '../api/http';
+import { createApiRoutes } from '../api/routes';
 import { startVerifyService } from '../api/verifyService';
 import { createDb } from '../db/client';
 import type { Policy } from '../domain/policy';

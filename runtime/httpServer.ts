@@ -3,7 +3,8 @@
  */
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendJson, type RouteHandler } from '../api/routes';
+import { sendJson } from '../api/http';
+import type { RouteHandler } from '../api/routes';
 import { SLACK_EVENTS_PATH } from '../bot/app';
 import type { Logger } from './log';
 

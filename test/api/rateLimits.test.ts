@@ -104,7 +104,7 @@ describe('verify with limits', () => {
     for (let i = 0; i < 4; i++) answers.push(await verifyKey(deps, key));
     expect(answers[0]).toMatchObject({ valid: true, code: 'VALID', rateLimit: { limit: 3, remaining: 2 }, quota: { limit: 5, remaining: 4, reset: '2026-12-01T00:00:00.000Z' } });
     expect(answers[3]).toEqual({
-      valid: false, code: 'RATE_LIMITED', keyId: record.id, owner: 'U0OWNER', environment: 'test', scopes: ['read'], expiresAt: '2027-01-01T00:00:00.000Z',
+      valid: false, code: 'RATE_LIMITED', keyId: record.id,
       rateLimit: { limit: 3, remaining: 0, reset: at(500).toISOString() },
       quota: { limit: 5, remaining: 2, reset: '2026-12-01T00:00:00.000Z' },
     });

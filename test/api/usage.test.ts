@@ -2,7 +2,7 @@
  * POST /v1/usage and the usage store over real HTTP against the real PostgreSQL: entries judged
  * one by one, counts rolled up to minutes, hours and days with exact percentiles, retention.
  */
-import type { UsageRecorder } from '../../api/usage';
+import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import { signChartUrl } from '../../api/usageChart';
 import { pruneUsage } from '../../api/usageRetention';
 import { loadPolicy } from '../../config/policyFile';
@@ -104,6 +104,46 @@ describe('POST /v1/usage', () => {
     const usageNow = await readKeyUsage({ db, keyId: id, now: new Date() });
     expect(usageNow.last24h).toMatchObject({ requests: 0, reported: 3, errors4xx: 1, errors5xx: 1, latency: { p50: 50, p95: 1000, p99: 1000 } });
     expect(logLines.join('\n')).not.toContain(key.slice(8));
+  });
+});
+
+describe('POST /v1/usage lookups', () => {
+  it('looks up a whole batch of full keys in one query, not one per entry', async () => {
+    const keys = await Promise.all(Array.from({ length: 40 }, () => storeKey()));
+    const at = new Date().toISOString();
+    const before = api.lookups();
+    const { json } = await report({ entries: keys.map(({ key }) => ({ key, status: 200, latencyMs: 2, at })) });
+    expect(json).toEqual({ accepted: 40, rejected: [] });
+    expect(api.lookups() - before).toBe(1);
+  });
+});
+
+describe('usage counted while the database is down', () => {
+  it('waits in bounded memory, merging the oldest counts per key, and loses none of them', async () => {
+    const [a, b] = [await storeKey(), await storeKey()];
+    let down = true;
+    const flaky = new Proxy(db, {
+      get: (target, prop) => {
+        if (prop === '$executeRaw' && down) return () => Promise.reject(new Error('database down'));
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const recorder = createUsageRecorder({ db: flaky, log, intervalMs: 60_000, maxPendingCells: 20 });
+    const start = Date.now() - 2 * HOUR;
+    // Two hours of traffic, a minute at a time, with a failed flush every ten minutes.
+    for (let minute = 0; minute < 120; minute++) {
+      for (const { id } of [a, b]) recorder.record({ keyId: id, at: new Date(start + minute * 60_000), valid: true });
+      if (minute % 10 === 9) await recorder.flush();
+      expect(recorder.pendingCells()).toBeLessThanOrEqual(20 + 2);
+    }
+    down = false;
+    await recorder.stop();
+    for (const { id } of [a, b]) {
+      const rows = await db.keyUsageMinute.findMany({ where: { keyId: id } });
+      expect(rows.reduce((sum, r) => sum + r.requests, 0)).toBe(120);
+      expect(rows.length).toBeLessThanOrEqual(20);
+    }
   });
 });
 

@@ -73,7 +73,7 @@ describe('POST /v1/keys/verify', () => {
     for (const candidate of ['', 'hello', flipped, key + 'x', key.replace('_test_', '_tst_')]) {
       const { status, json } = await verify({ key: candidate });
       expect(status).toBe(200);
-      expect(json).toEqual({ valid: false, code: 'MALFORMED', keyId: null, owner: null, environment: null, scopes: null, expiresAt: null });
+      expect(json).toEqual({ valid: false, code: 'MALFORMED', keyId: null });
     }
     expect(api.lookups()).toBe(before);
   });
@@ -90,6 +90,14 @@ describe('POST /v1/keys/verify', () => {
     const { status, json } = await verify({ key });
     expect(status).toBe(200);
     expect(json).toEqual({ valid: true, code: 'VALID', keyId: id, owner: 'U0OWNER', environment: 'production', scopes: ['read', 'write'], expiresAt: expiresAt.toISOString() });
+  });
+
+  it('tells whoever holds a refused key which key it is, and nothing about its owner, scopes or expiry', async () => {
+    for (const [options, code] of [[{ status: 'REVOKED' }, 'REVOKED'], [{ status: 'PENDING_REVEAL' }, 'PENDING'], [{ expiresInMs: -1000 }, 'EXPIRED']] as const) {
+      const { key, id } = await storeKey(options);
+      expect((await verify({ key })).json).toEqual({ valid: false, code, keyId: id });
+    }
+    expect((await verify({ key: mintKey({ prefix: 'ko', envTag: 'test' }) })).json).toEqual({ valid: false, code: 'NOT_FOUND', keyId: null });
   });
 
   it('answers REVOKED, PENDING and EXPIRED for keys in those states', async () => {

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFailureThrottle, type FailureThrottleOptions } from '../../api/failureThrottle';
 import { createKeyLookup } from '../../api/keyLookup';
 import { createApiRoutes, type HealthCheck } from '../../api/routes';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
@@ -17,7 +18,7 @@ export interface ApiServer {
   baseUrl: string;
   db: Db;
   usage: UsageRecorder;
-  /** How many times verification went to the database (malformed keys must never get there). */
+  /** How many queries verification and usage reports sent to the database (malformed keys must never get there). */
   lookups(): number;
   stop(): Promise<void>;
 }
@@ -30,6 +31,8 @@ export async function startApiServer(options: {
   healthChecks?: HealthCheck[];
   /** Mount POST /v1/usage and the signed usage charts too. */
   usageRoutes?: boolean;
+  /** The budget of failed verifications per source address; the product's defaults otherwise. */
+  failureThrottle?: FailureThrottleOptions;
 }): Promise<ApiServer> {
   const database = await createTestDatabase();
   const db = createDb({ databaseUrl: database.url });
@@ -37,7 +40,7 @@ export async function startApiServer(options: {
   const lookup = createKeyLookup({ databaseUrl: database.url, log: options.log });
   let lookups = 0;
   const clock = () => new Date();
-  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage };
+  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage };
   const routes = createApiRoutes({
     verify,
     ...(options.usageRoutes
@@ -45,6 +48,7 @@ export async function startApiServer(options: {
       : {}),
     verifyApiToken: options.verifyApiToken,
     healthChecks: options.healthChecks ?? [],
+    throttle: createFailureThrottle(options.failureThrottle),
     log: options.log,
   });
   const server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
