@@ -6,11 +6,14 @@
  * - prefix    per deployment (policy `keyPrefix`), [a-z][a-z0-9]{1,11}: lets secret scanners
  *             attribute a leaked key to this company.
  * - env       the environment's tag (policy), [a-z0-9]{1,8}.
- * - random    26 characters of base62 from nanoid: 26 × log2(62) ≈ 154.8 bits. The masked form
- *             shows the last 4 of them, leaving ≈ 131 bits secret (over the 128-bit floor).
+ * - random    26 characters of base62 from nanoid: 26 × log2(62) ≈ 154.8 bits.
  * - checksum  CRC32 of "<prefix>_<env>_<random>" in base62, left-padded to 6 characters
  *             (62^6 > 2^32). CRC32 catches every single-character change, so typos and
  *             truncated pastes are rejected without touching the database.
+ *
+ * The masked form shows the last 4 characters of the whole key (the checksum's tail), as the owner
+ * sees the end of the key in their config. Those 4 characters are a function of the random part
+ * worth at most 4 × log2(62) ≈ 23.8 bits, leaving ≈ 131 bits secret (over the 128-bit floor).
  *
  * Parsing never does I/O and never throws for bad input: a malformed key is a value.
  */
@@ -36,6 +39,7 @@ export interface ParsedKey {
   prefix: string;
   envTag: string;
   random: string;
+  checksum: string;
 }
 
 export type ParseKeyResult = { ok: true; key: ParsedKey } | { ok: false; reason: 'SHAPE' | 'CHECKSUM' };
@@ -69,7 +73,7 @@ export function parseKey(candidate: string): ParseKeyResult {
   const [, prefix, envTag, random, checksum] = match as unknown as [string, string, string, string, string];
   const body = candidate.slice(0, candidate.length - CHECKSUM_LENGTH - 1);
   if (encodeChecksum(body) !== checksum) return { ok: false, reason: 'CHECKSUM' };
-  return { ok: true, key: { prefix, envTag, random } };
+  return { ok: true, key: { prefix, envTag, random, checksum } };
 }
 
 /** True when the text has the shape of a key of any prefix (used to spot pasted keys). */

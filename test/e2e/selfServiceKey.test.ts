@@ -78,7 +78,7 @@ describe('/apikey new', () => {
     expect(await h.verify(key)).toMatchObject({ valid: true, code: 'VALID', keyId, owner: userId, environment: 'test', scopes: ['read', 'write'] });
     const stored = await h.db.apiKey.findUniqueOrThrow({ where: { id: keyId } });
     expect(stored.status).toBe('ACTIVE');
-    expect(stored.maskedKey).toBe(`ko_test_…${key.slice(-11, -7)}`);
+    expect(stored.maskedKey).toBe(`ko_test_…${key.slice(-4)}`);
 
     const masked = await h.fake.waitFor(() => {
       const m = h.fake.ephemeralMessages({ userId }).find((x) => x.id === offer.id);

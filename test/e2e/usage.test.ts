@@ -49,6 +49,19 @@ describe('/apikey usage <key>', () => {
     expect(h.logs.join('\n')).not.toContain(seeded.key);
   });
 
+  it('finds a key by the masked form its owner reads off the end of the key, and an older key by its stored form', async () => {
+    const owner = 'U0OWNUSE3';
+    const seeded = await h.seedKey({ ownerId: owner, name: 'Invoice mailer', environment: 'production' });
+    // What the owner sees in their config: ko_live_<random>_<checksum>; the masked form ends the same way.
+    const [prefix, tag] = seeded.key.split('_');
+    for (const typed of [`${prefix}_${tag}_...${seeded.key.slice(-4)}`, `${prefix}_${tag}_…${seeded.key.slice(-4)}`]) {
+      expect(shown(await usage(owner, typed))).toContain('Invoice mailer');
+    }
+    // Keys masked before the rule keep their stored display form, and are found by it.
+    const older = await h.seedKey({ ownerId: owner, name: 'Legacy cron', environment: 'production', maskedKey: `${prefix}_${tag}_…Lg9q` });
+    for (const typed of [`${prefix}_${tag}_...Lg9q`, older.maskedKey]) expect(shown(await usage(owner, typed))).toContain('Legacy cron');
+  });
+
   it('does not show a developer another developer\'s usage, but shows it to admins and viewers', async () => {
     const seeded = await h.seedKey({ ownerId: 'U0OWNUSE2', name: 'Private thing' });
     for (const name of [seeded.id, seeded.key, seeded.maskedKey]) {

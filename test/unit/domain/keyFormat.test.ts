@@ -37,7 +37,7 @@ describe('mintKey / parseKey round trip', () => {
       expect(match?.[3]).toHaveLength(RANDOM_LENGTH);
       expect(match?.[4]).toHaveLength(CHECKSUM_LENGTH);
       expect(looksLikeKey(key)).toBe(true);
-      expect(parseKey(key)).toEqual({ ok: true, key: { prefix, envTag, random: match?.[3] } });
+      expect(parseKey(key)).toEqual({ ok: true, key: { prefix, envTag, random: match?.[3], checksum: match?.[4] } });
     }
   });
 
@@ -173,7 +173,8 @@ describe('uniqueness and randomness', () => {
     const bits = RANDOM_LENGTH * Math.log2(BASE62.length);
     expect(bits).toBeGreaterThanOrEqual(128);
     expect(bits).toBeCloseTo(154.8, 1);
-    expect((RANDOM_LENGTH - MASK_VISIBLE) * Math.log2(BASE62.length)).toBeGreaterThanOrEqual(128);
+    // The four shown are the checksum's tail, a function of the random part: at most 4 × log2(62) bits.
+    expect(bits - MASK_VISIBLE * Math.log2(BASE62.length)).toBeGreaterThanOrEqual(128);
     const { random } = mustParse(mintKey({ prefix: 'ko', envTag: 'test' }));
     expect(random).toMatch(/^[0-9A-Za-z]{26}$/);
   });
