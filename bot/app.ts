@@ -3,10 +3,10 @@
  * SLACK_APP_TOKEN is set. The HTTP receiver's request listener is mounted on keyops's own HTTP
  * server (see runtime/httpServer.ts) so Slack, health and the API share one port.
  */
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import { isKeyopsError } from '../domain/errors';
-import type { Logger } from '../runtime/log';
+import { boltLogger } from './boltLogger';
 import type { BotDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
@@ -98,20 +98,5 @@ function trackInFlight() {
         });
       });
     },
-  };
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  return {
-    debug: (...msg) => log.debug(msg.map(String).join(' ')),
-    info: (...msg) => log.info(msg.map(String).join(' ')),
-    warn: (...msg) => log.warn(msg.map(String).join(' ')),
-    error: (...msg) => log.error(msg.map(String).join(' ')),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
   };
 }

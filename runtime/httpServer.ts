@@ -7,6 +7,7 @@ import { sendJson } from '../api/http';
 import type { RouteHandler } from '../api/routes';
 import { SLACK_EVENTS_PATH } from '../bot/app';
 import type { Logger } from './log';
+import { handleWithRequestContext } from './requestContext';
 
 export interface RunningHttpServer {
   port: number;
@@ -14,8 +15,9 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger }): Promise<RunningHttpServer> {
-  const server = http.createServer((req, res) => {
+export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger; onRequestFinished?: Parameters<typeof handleWithRequestContext>[0]['onFinish'] }): Promise<RunningHttpServer> {
+  const server = http.createServer((req, res) => handleWithRequestContext({ req, res, log: options.log, onFinish: options.onRequestFinished, handle: () => answer(req, res) }));
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === SLACK_EVENTS_PATH) {
       if (options.slack) return options.slack(req, res);
@@ -32,7 +34,7 @@ export async function startHttpServer(options: { port: number; host?: string; ro
         else res.destroy();
       },
     );
-  });
+  };
   // Gateways keep connections open; keep them longer than typical load balancers' idle timeouts.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
