@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordAudit } from '../db/audit';
 import { insertKeyRequest, insertPendingKey, loadDeliveryKey } from '../db/keyRequests';
+import { reachFaultPoint } from '../runtime/faultPoints';
 import type { ActivityDeps } from './deps';
 import { openResponseUrl } from './messenger';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
@@ -80,6 +81,7 @@ export function createRevealActivities(deps: ActivityDeps) {
     },
 
     async revealKey(options: { keyId: string; responseUrl: SealedUrl; clickerId: string }): Promise<RevealResult> {
+      await reachFaultPoint('reveal.beforeMint');
       const responseUrl = openResponseUrl(options.responseUrl, deps.keyHashSecret);
       const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
       // A retry after the message went out (the activity died before reporting): done already.

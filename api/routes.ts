@@ -151,7 +151,17 @@ async function answerVerify(options: Routed): Promise<void> {
   }
   const parsed = verifyBodySchema.safeParse(json);
   if (!parsed.success) return sendJson(res, 400, { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' });
-  const result = await verifyKey(verify, parsed.data.key);
+  let result: Awaited<ReturnType<typeof verifyKey>>;
+  try {
+    result = await verifyKey(verify, parsed.data.key);
+  } catch (error) {
+    // The store did not answer (restarting, unreachable): keyops cannot know whether the key is
+    // valid, revoked or unknown. 503 tells a gateway to fail over or retry, where a 500 reads as a
+    // bug and NOT_FOUND would turn a database restart into rejected customers.
+    options.deps.log.warn('verification could not reach the key store', { error: (error as Error).message });
+    res.setHeader('retry-after', '1');
+    return sendJson(res, 503, { error: 'unavailable', message: 'keyops cannot reach its key store right now; retry shortly' });
+  }
   if ((result.code === 'NOT_FOUND' || result.code === 'MALFORMED') && refuseFlood({ deps: options.deps, source, res })) return;
   sendJson(res, 200, result);
 }

@@ -19,6 +19,7 @@ import type { Policy } from '../domain/policy';
 import { connectTemporal, pingTemporal } from '../temporal/client';
 import { createKeyLifecycles } from '../temporal/keyLifecycles';
 import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
+import { resumeRevocationFollowUps } from '../temporal/resumeRevocationFollowUps';
 import { createWorker, NativeConnection } from '../temporal/worker';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
 import type { Logger } from './log';
@@ -104,6 +105,19 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       stops.push(async () => {
         stopReconciling.abort();
         await reconciling;
+      });
+    }
+
+    if (options.roles.bot || options.roles.worker) {
+      // In the background, like the lifecycles: start-up is not held up by it.
+      const stopResuming = new AbortController();
+      const resuming = resumeRevocationFollowUps({ db, client: temporal.client, log, now: clock(), taskQueue: options.taskQueue, signal: stopResuming.signal }).then(
+        (result) => log.info('revocation follow-ups checked', { ...result }),
+        (error: unknown) => log.error('revocation follow-ups check failed', { error }),
+      );
+      stops.push(async () => {
+        stopResuming.abort();
+        await resuming;
       });
     }
 

@@ -7,6 +7,7 @@
  * request arrived.
  */
 import { chatMethods } from './chatMethods';
+import { SlackFaults } from './faults';
 import { type ApiContext, type Handler, slackError, userName } from './context';
 import { ResponseUrls } from './responseUrls';
 import { SlackState } from './state';
@@ -32,6 +33,8 @@ export class FakeSlack {
   readonly responses: RecordedResponse[] = [];
   readonly acks: RecordedAck[] = [];
   readonly state = new SlackState();
+  /** HTTP-level faults (5xx, 429, expired response_urls, hangs): see faults.ts. */
+  readonly faults = new SlackFaults();
   private readonly ctx: ApiContext;
   private readonly responseUrls: ResponseUrls;
   private readonly failures = new Map<string, Array<{ error: string; remaining: number }>>();

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeSlack } from './fakeSlack';
+import { faultReply } from './faults';
 import type { FakeSlackOptions, Obj } from './types';
 
 /** Free-text fields whose content may legitimately look like JSON and must stay strings. */
@@ -62,17 +63,30 @@ async function route(fake: FakeSlack, req: IncomingMessage, res: ServerResponse)
   const url = new URL(req.url ?? '/', fake.baseUrl);
   const raw = await readBody(req);
   const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
+  const response = /^\/response\/([a-f0-9]+)$/.exec(url.pathname);
+  const target = api?.[1] ?? (response?.[1] !== undefined && req.method === 'POST' ? 'response_url' : undefined);
+  // An injected fault answers instead of Slack; a hang applies the call (or not) and never answers.
+  const fault = target === undefined ? undefined : fake.faults.take(target);
+  if (fault && fault.kind !== 'hang') {
+    const reply = faultReply(fault);
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+    return;
+  }
+  const hang = fault?.kind === 'hang';
+  if (hang && !fault.apply) return;
   if (api?.[1] !== undefined) {
     const args = parseApiArgs(raw, req.headers['content-type'] ?? '');
     const token = bearer(req) ?? (typeof args.token === 'string' ? args.token : undefined);
     const reply = fake.handleApiCall(api[1], args, token);
+    if (hang) return;
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
     res.end(JSON.stringify(reply.body));
     return;
   }
-  const response = /^\/response\/([a-f0-9]+)$/.exec(url.pathname);
   if (response?.[1] !== undefined && req.method === 'POST') {
     const result = fake.handleResponseUrl(response[1], `${fake.baseUrl}${url.pathname}`, raw);
+    if (hang) return;
     res.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(result.body);
     return;

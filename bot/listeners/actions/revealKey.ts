@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../../db/audit';
 import { findDeliveryKey } from '../../../db/keyRequests';
 import { sealUrl } from '../../../domain/sealedUrl';
+import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
@@ -49,6 +50,7 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     if (key.status === 'REVOKED' && key.revocationId) return refuse('REVOKED');
     if (key.status !== 'PENDING_REVEAL') return refuse('WINDOW_CLOSED');
 
+    await reachFaultPoint('reveal.beforeUpdate');
     const started = Date.now();
     try {
       await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: sealUrl(body.response_url, deps.keyHashSecret) }] });

@@ -7,6 +7,7 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { newKeyId, requestIdForView } from '../../../domain/ids';
+import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
@@ -46,6 +47,7 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     try {
       await deps.temporal.workflow.start(keyRequestWorkflow, { taskQueue: TASK_QUEUE, workflowId: keyRequestWorkflowId(requestId), args: [input] });
       deps.log.info('key request started', { requestId, userId, environment: input.environment });
+      await reachFaultPoint('request.afterStart');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         deps.log.error('could not start a key request', { requestId, error });

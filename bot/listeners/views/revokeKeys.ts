@@ -12,6 +12,7 @@ import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction 
 import type { WebClient } from '@slack/web-api';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { KEY_FACTS, commitRevocation, revocationIdForView, type KeyFacts } from '../../../db/revocations';
+import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { revocationWorkflow, revocationWorkflowId } from '../../../workflows/revocation';
 import { REVOKE_REFUSAL_TEXT, isResponder, recordRevokeRefusal, type RevokeRefusal } from '../../access/revokeAccess';
@@ -55,6 +56,7 @@ export function registerRevokeSubmission(app: App, deps: BotDeps): void {
     if (alreadyRevoked && alreadyRevoked.status !== 'REVOKED') return refuse('NOT_OWNER');
     await ack({ response_action: 'update', view: buildRevocationDone({ scope, keys, shownCount: metadata.shownCount, actorId: userId, alreadyRevoked }) });
     deps.log.info('keys revoked', { revocationId, userId, count: keys.length, scope: scope.kind, via, checkMs: checkedAt - startedAt, commitMs: Date.now() - checkedAt });
+    await reachFaultPoint('revocation.afterCommit');
     if (keys.length > 0) await startFollowUps({ deps, client, revocationId, userId, channelId: metadata.channelId, keys });
   });
 }

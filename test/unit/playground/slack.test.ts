@@ -138,6 +138,35 @@ describe('Web API limits', () => {
     expect(fake.messages()).toHaveLength(1);
   });
 
+  it('injected HTTP faults answer 500, 503 and 429 with Retry-After, apply nothing, then let calls through', async () => {
+    const post = (): Promise<Response> => fetch(`${fake.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${fake.botToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'C1', text: 'hi' }) });
+    const armed = fake.faults.arm('chat.postMessage', { kind: 'status', status: 503 });
+    fake.faults.arm('chat.postMessage', { kind: 'status', status: 500 });
+    fake.faults.arm('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 7 });
+    expect((await post()).status).toBe(503);
+    await expect(armed.hit).resolves.toEqual(expect.any(Number));
+    expect((await post()).status).toBe(500);
+    const limited = await post();
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+    expect(fake.messages()).toHaveLength(0);
+    expect((await post()).status).toBe(200);
+    expect(fake.messages()).toHaveLength(1);
+  });
+
+  it('an injected hang holds the call open, applied or not; an expired response_url answers 404', async () => {
+    fake.faults.arm('chat.postMessage', { kind: 'hang', apply: true });
+    const held = client.chat.postMessage({ channel: 'C1', text: 'applied' });
+    await fake.waitFor(() => fake.messages().length === 1);
+    const outcome = await Promise.race([held.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('held'), 300))]);
+    expect(outcome).toBe('held');
+    fake.faults.arm('response_url', { kind: 'expired' });
+    const url = fake.createResponseUrl({ channelId: 'C1', userId: 'U1' });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'late' }) });
+    expect([res.status, await res.text()]).toEqual([404, 'expired_url']);
+    expect(fake.ephemeralMessages()).toHaveLength(0);
+    held.catch(() => undefined);
+  });
+
   it('waitFor resolves with the value and times out with the recent calls', async () => {
     setTimeout(() => void client.chat.postMessage({ channel: 'C1', text: 'later' }), 30);
     await expect(fake.waitFor(() => fake.messages()[0]?.text)).resolves.toBe('later');

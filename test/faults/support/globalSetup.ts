@@ -1,0 +1,5 @@
+import { resetFaultTable } from './faultTable';
+
+export default function globalSetup(): void {
+  resetFaultTable();
+}
