@@ -14,6 +14,7 @@
  * beyond the bound.
  */
 import type { Db } from '../db/client';
+import { retryConflicts } from '../db/conflictRetry';
 import { Prisma } from '../generated/prisma/client';
 import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
 import { addCell, columns, mergeOldest, type Cell } from './usageCells';
@@ -63,6 +64,7 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
       FROM unnest(${rows.ids}::text[], ${rows.at}::timestamptz(3)[], ${rows.requests}::int[], ${rows.e4}::int[], ${rows.e5}::int[], ${rows.buckets}::text[])
            AS u(key_id, at, requests, e4, e5, buckets)
      WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = u.key_id)
+     ORDER BY u.key_id, u.at
     ON CONFLICT (key_id, ${column}) DO UPDATE SET
       requests = t.requests + excluded.requests, errors_4xx = t.errors_4xx + excluded.errors_4xx, errors_5xx = t.errors_5xx + excluded.errors_5xx,
       latency_buckets = keyops_add_buckets(t.latency_buckets, excluded.latency_buckets)`;
@@ -93,15 +95,21 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     if (lastUsed.size === 0) return;
     const batch = lastUsed;
     lastUsed = new Map();
-    const ids = [...batch.keys()];
+    // Sorted, and locked in that order: two processes flushing the same keys then wait for each
+    // other instead of deadlocking (each had locked in its own map order).
+    const ids = [...batch.keys()].sort();
     const times = ids.map((id) => (batch.get(id) as Date).toISOString());
     try {
       // GREATEST keeps the newest time when several processes flush out of order. Times are UTC
       // ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
-      await db.$executeRaw`
-        UPDATE api_keys AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
-        FROM unnest(${ids}::text[], ${times}::timestamptz(3)[]) AS u(id, at)
-        WHERE k.id = u.id`;
+      await retryConflicts(
+        () => db.$executeRaw`
+          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE)
+          UPDATE api_keys AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
+          FROM unnest(${ids}::text[], ${times}::timestamptz(3)[]) AS u(id, at)
+          WHERE k.id = u.id AND k.id IN (SELECT id FROM locked)`,
+        { onRetry: (attempt) => log.warn('last-used flush met a lock conflict; retrying', { keys: ids.length, attempt }) },
+      );
     } catch (error) {
       for (const [id, at] of batch) {
         const newer = lastUsed.get(id);
@@ -119,7 +127,8 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
       // Several API processes add to the same rows: the upserts add, never overwrite. One
       // statement for the three resolutions, so a batch lands in all of them or in none.
       const [minutes, hours, days] = RESOLUTIONS.map((r) => upsertUsage(r, columns(batch, r.ms)));
-      await db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`;
+      // Rows in (key, time) order, so two processes adding to the same rows do not deadlock.
+      await retryConflicts(() => db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`);
     } catch (error) {
       for (const [id, cell] of batch) addCell(cells, id, cell);
       if (cells.size > maxCells) cells = mergeOldest(cells, log);

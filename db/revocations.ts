@@ -89,11 +89,15 @@ export async function commitRevocation(db: Db, input: RevocationInput & { onlyOw
   const owned = input.onlyOwnedBy === undefined ? Prisma.empty : Prisma.sql`AND owner_id = ${input.onlyOwnedBy}`;
   const bulk = scope.kind === 'key' ? null : { targetType: scope.kind === 'owner' ? 'user' : 'environment', targetId: scope.kind === 'owner' ? scope.ownerId : scope.environment };
   // Times are UTC ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
+  // The rows are locked in id order first, the order every multi-key writer uses (the last-used
+  // flush too), so a bulk revocation and a flush wait for each other rather than deadlock.
   await db.$executeRaw`
-    WITH revoked AS (
+    WITH locked AS MATERIALIZED (
+      SELECT id FROM api_keys WHERE ${scopeCondition(scope)} ${owned} ORDER BY id FOR UPDATE
+    ), revoked AS (
       UPDATE api_keys
          SET status = 'REVOKED', revoked_at = ${input.now.toISOString()}::timestamptz(3), revoked_by = ${actorId}, revoked_reason = ${reason}, revocation_id = ${revocationId}
-       WHERE ${scopeCondition(scope)} ${owned}
+       WHERE id IN (SELECT id FROM locked) AND ${scopeCondition(scope)} ${owned}
        RETURNING id, owner_id, masked_key, environment
     ), audited AS (
       INSERT INTO audit_events (actor_id, action, target_type, target_id, source, details, dedupe_key)
