@@ -32,6 +32,8 @@ COPY --from=build /app/generated ./generated
 # Migrations are applied by keyops itself at start-up (db/migrate.ts), so the SQL ships with the image.
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/policy.example.yaml ./policy.example.yaml
+# The playground's page (plain HTML/JS, read at start-up; on only without Slack credentials).
+COPY --from=build /app/playground/public ./playground/public
 USER node
 EXPOSE 3000 3001
 CMD ["node", "--enable-source-maps", "dist/bin/bot.js"]

@@ -15,6 +15,7 @@ import { startKeyops } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
 import { onShutdownSignal } from '../runtime/shutdown';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
+import { startPlayground, type Playground } from '../playground/start';
 
 const log = createLogger({ name: 'keyops' });
 
@@ -44,7 +45,16 @@ async function main(): Promise<void> {
       temporal = { address: server.address, namespace: server.namespace };
     }
     const generated = !env.KEY_HASH_SECRET || !env.VERIFY_API_TOKEN ? loadOrCreateDevSecrets(dataDir) : null;
-    const slack = slackConfigFrom(env);
+    const verifyApiToken = env.VERIFY_API_TOKEN ?? generated?.verifyApiToken;
+    // Any Slack credential means a real workspace is meant: the playground stays off.
+    const slackCredentials = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN);
+    let playground: Playground | null = null;
+    if (!slackCredentials) {
+      playground = await startPlayground({ policy, verifyApiToken, displaySeconds: env.KEY_DISPLAY_SECONDS, log: log.child({ name: 'playground' }), anyHost: env.HOST !== undefined && !isLoopback(env.HOST) });
+      const running = playground;
+      cleanups.push(() => running.stop());
+    }
+    const slack = slackConfigFrom(env) ?? playground?.slack ?? null;
     if (!slack) log.warn(slackSetupHint(env));
 
     const keyops = await startKeyops({
@@ -54,14 +64,24 @@ async function main(): Promise<void> {
       policy,
       slack,
       keyHashSecret: env.KEY_HASH_SECRET ?? (generated?.keyHashSecret as string),
-      verifyApiToken: env.VERIFY_API_TOKEN ?? generated?.verifyApiToken,
+      verifyApiToken,
       redisUrl: env.REDIS_URL,
       publicUrl: env.PUBLIC_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
+      // The playground is a demo with no sign-in: this machine only, unless the operator binds it wider.
+      host: env.HOST ?? (playground ? '127.0.0.1' : undefined),
+      ...(playground && { pages: playground.routes }),
       log,
     });
     cleanups.push(() => keyops.stop());
+    if (playground && keyops.url) {
+      const running = playground;
+      cleanups.push(async () => running.endStreams());
+      const pageUrl = `http://${env.HOST && !isLoopback(env.HOST) ? env.HOST : '127.0.0.1'}:${new URL(keyops.url).port}/`;
+      playground.connect({ keyopsUrl: keyops.url });
+      log.info(`no Slack credentials: the playground plays Slack at ${pageUrl} (a demo on this machine). ${slackSetupHint(env)}`);
+    }
     log.info('keyops is ready', {
       ms: Date.now() - started,
       url: keyops.url,
@@ -76,6 +96,10 @@ async function main(): Promise<void> {
     await cleanup();
     throw error;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 main().catch((error: unknown) => {

@@ -31,6 +31,8 @@ const secret = (min: number) => optionalText.refine((v) => v === undefined || v.
 
 export const envSchema = z.object({
   PORT: port(0, 3000),
+  /** The address to listen on; unset, every interface, except the playground's 127.0.0.1. */
+  HOST: optionalText,
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^xox[bp]-/.test(v), 'must start with xoxb-'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with xapp-'),

@@ -6,7 +6,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
-import { createApiRoutes, type HealthCheck } from '../api/routes';
+import { createApiRoutes, type HealthCheck, type RouteHandler } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
 import type { KeyChangeListener } from '../api/keyChanges';
 import type { UsageIngestDeps } from '../api/usageIngest';
@@ -40,6 +40,8 @@ export interface KeyopsOptions {
   displaySeconds: number;
   port: number;
   host?: string;
+  /** Pages served on the same port before the API's routes (the playground). */
+  pages?: RouteHandler;
   log: Logger;
   clock?: () => Date;
   migrate?: boolean;
@@ -179,7 +181,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
           },
         });
       }
-      const routes = createApiRoutes({
+      const apiRoutes = createApiRoutes({
         verify,
         ingest,
         ...(options.roles.api ? { chart: { db, secret: options.keyHashSecret, clock } } : {}),
@@ -187,6 +189,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         healthChecks,
         log: log.child({ name: 'api' }),
       });
+      const pages = options.pages;
+      const routes: RouteHandler = pages ? async (req, res) => (await pages(req, res)) || apiRoutes(req, res) : apiRoutes;
       server = await startHttpServer({ port: options.port, host: options.host, routes, slack: slackApp?.requestListener ?? null, log });
       const running = server;
       stops.push(() => running.close());

@@ -31,6 +31,17 @@ export class SlackState {
   private readonly triggers = new Map<string, Trigger>();
   private readonly tsFactory = new TsFactory();
   private clockOffset = 0;
+  private readonly listeners = new Set<() => void>();
+
+  /** Called after every change a user could see (messages, modals, Home): the playground's live updates. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
 
   now(): number {
     return Date.now() + this.clockOffset;
@@ -51,6 +62,7 @@ export class SlackState {
       ...(extra.responseUrl !== undefined && { responseUrl: extra.responseUrl }),
     };
     this.channelMessages.push(message);
+    this.changed();
     return message;
   }
 
@@ -62,6 +74,7 @@ export class SlackState {
       ...(responseUrl !== undefined && { responseUrl }),
     };
     this.ephemerals.push(message);
+    this.changed();
     return message;
   }
 
@@ -78,10 +91,12 @@ export class SlackState {
     if (typeof source.text === 'string') message.text = source.text;
     if (Array.isArray(source.blocks)) message.blocks = contentOf(source).blocks;
     message.history.push({ text: message.text, blocks: message.blocks, at: this.now() });
+    this.changed();
   }
 
   remove(message: FakeMessage): void {
     message.deleted = true;
+    this.changed();
   }
 
   // ---- trigger ids ----------------------------------------------------------
@@ -127,6 +142,8 @@ export class SlackState {
     target.callbackId = str(view.callback_id);
     target.privateMetadata = str(view.private_metadata);
     target.externalId = str(view.external_id);
+    delete target.errors;
+    this.changed();
   }
 
   /** views.open starts a fresh stack: any modal the user had is gone. */
@@ -178,6 +195,7 @@ export class SlackState {
     const stack = this.modalStacks.get(userId) ?? [];
     const top = this.views.get(stack.pop() ?? '');
     if (top) top.closed = true;
+    this.changed();
   }
 
   clearModals(userId: string): void {
@@ -186,5 +204,12 @@ export class SlackState {
       if (view) view.closed = true;
     }
     this.modalStacks.delete(userId);
+    this.changed();
+  }
+
+  /** A submission answered with `response_action: errors`: the modal stays open showing them. */
+  showErrors(view: FakeView, errors: Record<string, string>): void {
+    view.errors = errors;
+    this.changed();
   }
 }

@@ -114,6 +114,8 @@ export interface FakeView {
   previousViewId: string | null;
   /** True once the modal left the user's stack (submitted, cleared or replaced by views.open). */
   closed: boolean;
+  /** The last submission's `response_action: errors` (block_id → message), shown under the inputs until the view changes. */
+  errors?: Record<string, string>;
 }
 
 export interface ResponseUrlTarget {

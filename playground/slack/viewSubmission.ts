@@ -117,7 +117,7 @@ export function applySubmissionAck(fake: FakeSlack, view: FakeView, status: numb
     const inputIds = new Set(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id));
     const unknown = Object.keys(json.errors).filter((id) => !inputIds.has(id));
     if (unknown.length > 0) throw new Error(`response_action "errors" names blocks that are not input blocks: ${unknown.join(', ')}`);
-    return;
+    return fake.state.showErrors(view, Object.fromEntries(Object.entries(json.errors).map(([id, message]) => [id, String(message)])));
   }
   if (action !== 'update' && action !== 'push') throw new Error(`unknown response_action: ${String(action)}`);
   const invalid = validateView(json.view);

@@ -38,6 +38,7 @@ describe('npm start with nothing configured', () => {
       expect((await verify(first.url, { key: 'ko_test_x' })).status).toBe(401);
       expect((await verify(first.url, { key: 'ko_test_x' }, verifyApiToken)).json).toMatchObject({ valid: false, code: 'MALFORMED' });
       expect((await verify(first.url, { key: mintKey({ prefix: 'ko', envTag: 'test' }) }, verifyApiToken)).json).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+      expect(first.logs.join('\n')).toContain('the playground plays Slack at http://127.0.0.1:');
       expect(first.logs.join('\n')).toContain('Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
       expect(first.logs.join('\n')).toContain('slack/manifest.yaml');
       expect(first.logs.join('\n')).toContain('new cluster created');
