@@ -4,7 +4,7 @@
  * an ephemeral message where they clicked, or the DM when neither works.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { openUrl } from '../domain/sealedUrl';
+import { openUrl, type SealContext } from '../domain/sealedUrl';
 import type { ReplyTo } from '../workflows/replyTo';
 import type { ActivityDeps } from './deps';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
@@ -15,15 +15,19 @@ export interface Messenger {
 }
 
 /**
- * The response_url inside a seal. One that cannot be opened (tampered with, or sealed under another
- * KEY_HASH_SECRET) never will be: the activity fails without retrying.
+ * The response_url inside a seal. One that cannot be opened (tampered with, sealed under another
+ * KEY_HASH_SECRET or for another workflow or clicker, or not sealed at all) never will be, nor one
+ * that is not Slack's: the activity fails without retrying, before anything is minted or sent.
  */
-export function openResponseUrl(sealed: string, secret: string): string {
+export function openResponseUrl(deps: Pick<ActivityDeps, 'slack' | 'keyHashSecret'>, sealed: string, context: SealContext, options: { legacy?: boolean } = {}): string {
+  let url: string;
   try {
-    return openUrl(sealed, secret);
+    url = openUrl(sealed, deps.keyHashSecret, context, options);
   } catch (error) {
     throw ApplicationFailure.nonRetryable(`cannot open the sealed response_url: ${(error as Error).message}`);
   }
+  if (!deps.slack.acceptsResponseUrl(url)) throw ApplicationFailure.nonRetryable('the sealed response_url is not on a Slack host');
+  return url;
 }
 
 export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyHashSecret'>): Messenger {
@@ -31,14 +35,28 @@ export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyH
     const channel = await deps.slack.openDm({ user: options.userId });
     await deps.slack.postMessage({ channel, ...options.message });
   };
+  /** Bound to the clicker it answers. One that will not open (from before bound seals, or not Slack's) leaves the DM. */
+  const openReplyUrl = (sealed: string, userId: string): string | null => {
+    try {
+      const url = openUrl(sealed, deps.keyHashSecret, { purpose: 'reply', clickerId: userId });
+      if (deps.slack.acceptsResponseUrl(url)) return url;
+      deps.log.warn('a reply\'s response_url is not on a Slack host; sending a DM instead', { userId });
+    } catch (error) {
+      deps.log.warn('could not open a reply\'s response_url; sending a DM instead', { userId, error: (error as Error).message });
+    }
+    return null;
+  };
   return {
     dm,
     async reply({ userId, replyTo, message }) {
       if (replyTo && 'responseUrl' in replyTo) {
-        try {
-          return await deps.slack.respond({ responseUrl: openResponseUrl(replyTo.responseUrl, deps.keyHashSecret), replaceOriginal: replyTo.replaceOriginal, ...message });
-        } catch (error) {
-          if (!(error instanceof ResponseUrlGone)) throw error;
+        const responseUrl = openReplyUrl(replyTo.responseUrl, userId);
+        if (responseUrl) {
+          try {
+            return await deps.slack.respond({ responseUrl, replaceOriginal: replyTo.replaceOriginal, ...message });
+          } catch (error) {
+            if (!(error instanceof ResponseUrlGone)) throw error;
+          }
         }
       } else if (replyTo) {
         try {

@@ -13,7 +13,7 @@ import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
-import type { SealedUrl } from '../domain/sealedUrl';
+import type { SealContext, SealedUrl } from '../domain/sealedUrl';
 import { findEnvironment } from '../domain/policy';
 import type { KeyRequestInput, RevealResult } from '../workflows/keyRequest';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
@@ -26,6 +26,12 @@ export function createRevealActivities(deps: ActivityDeps) {
     const env = findEnvironment(deps.policy, environment);
     if (!env) throw ApplicationFailure.nonRetryable(`environment "${environment}" is no longer in the policy`);
     return env.tag;
+  };
+
+  /** What a reveal click's response_url was sealed for: the key's request workflow, and its clicker. */
+  const revealSeal = (key: { id: string; request: { workflowId: string } | null }, clickerId: string): SealContext => {
+    if (!key.request) throw ApplicationFailure.nonRetryable(`key ${key.id} has no request to reveal it from`);
+    return { purpose: 'reveal', workflowId: key.request.workflowId, clickerId };
   };
 
   /** Owner-only: ephemeral in the channel of the command, or the app's DM when that is refused. */
@@ -80,10 +86,13 @@ export function createRevealActivities(deps: ActivityDeps) {
       await offer(options);
     },
 
-    async revealKey(options: { keyId: string; responseUrl: SealedUrl; clickerId: string }): Promise<RevealResult> {
+    /** `legacy`: said only by runs from before bound seals (workflow patch bound-seals). */
+    async revealKey(options: { keyId: string; responseUrl: SealedUrl; clickerId: string; legacy?: boolean }): Promise<RevealResult> {
       await reachFaultPoint('reveal.beforeMint');
-      const responseUrl = openResponseUrl(options.responseUrl, deps.keyHashSecret);
       const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
+      // Before anything is minted: only the owner's own click, sealed for this key's workflow, and only to Slack.
+      if (options.clickerId !== key.ownerId) throw ApplicationFailure.nonRetryable(`reveal of ${key.id} asked for by someone other than its owner`);
+      const responseUrl = openResponseUrl(deps, options.responseUrl, revealSeal(key, options.clickerId), { legacy: options.legacy === true });
       // A retry after the message went out (the activity died before reporting): done already.
       if (key.status === 'ACTIVE' && key.maskedKey && key.recorded) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
       const revokedMeanwhile = async (): Promise<RevealResult> => {
@@ -129,12 +138,13 @@ export function createRevealActivities(deps: ActivityDeps) {
       return { outcome: 'REVEALED', maskedKey };
     },
 
-    async maskRevealedKey(options: { keyId: string; responseUrl: SealedUrl }): Promise<void> {
+    async maskRevealedKey(options: { keyId: string; responseUrl: SealedUrl; clickerId?: string; legacy?: boolean }): Promise<void> {
       const key = await loadKey(options.keyId);
+      const responseUrl = openResponseUrl(deps, options.responseUrl, revealSeal(key, options.clickerId ?? key.ownerId), { legacy: options.legacy === true });
       if (!key.maskedKey) throw ApplicationFailure.nonRetryable(`key ${key.id} has no masked form`);
       const message = buildMaskedAfterReveal({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, maskedKey: key.maskedKey, expiresAt: key.expiresAt });
       try {
-        await deps.slack.respond({ responseUrl: openResponseUrl(options.responseUrl, deps.keyHashSecret), replaceOriginal: true, ...message });
+        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...message });
       } catch (error) {
         if (!(error instanceof ResponseUrlGone)) throw error;
         deps.log.warn('could not hide a revealed key: its response_url is gone', { keyId: key.id });

@@ -20,7 +20,9 @@ export interface SlackGateway {
   openDm(options: { user: string }): Promise<string>;
   /** The members of a Slack user group (for approver and on-call groups). */
   membersOf(groupId: string): Promise<string[]>;
-  /** Posts to a response_url; throws `ResponseUrlGone` when Slack says it is used up or expired. */
+  /** True when respond() would post there: a Slack host (see isSlackResponseUrl). */
+  acceptsResponseUrl(url: string): boolean;
+  /** Posts to a response_url; throws `ResponseUrlGone` when Slack says it is used up or expired, `NotSlackUrl` for another host. */
   respond(options: { responseUrl: string; replaceOriginal: boolean } & SlackMessage): Promise<void>;
   /** Publishes a user's App Home tab. */
   publishHome(options: { userId: string; view: HomeView }): Promise<void>;
@@ -33,6 +35,14 @@ export class ResponseUrlGone extends Error {
   }
 }
 
+/** A response_url that is not Slack's: nothing was sent, and retrying cannot help. */
+export class NotSlackUrl extends Error {
+  constructor() {
+    super('refused to post to a response_url that is not on a Slack host');
+    this.name = 'NotSlackUrl';
+  }
+}
+
 /** chat.update found nothing to update: the message or its channel was deleted. */
 export class MessageGone extends Error {
   constructor(error: string) {
@@ -42,6 +52,25 @@ export class MessageGone extends Error {
 }
 
 const GONE_ERRORS = new Set(['message_not_found', 'channel_not_found', 'cant_update_message', 'is_archived']);
+
+/** Where Slack's response_urls live. */
+const SLACK_RESPONSE_HOSTS = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);
+
+/**
+ * A response_url is only ever Slack's: whatever reaches respond() (a key is posted through it)
+ * goes nowhere else, however it got there. The configured Web API's origin (SLACK_API_URL, a fake
+ * Slack in tests) is Slack too.
+ */
+export function isSlackResponseUrl(url: string, apiUrl?: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:' && SLACK_RESPONSE_HOSTS.has(parsed.hostname) && parsed.port === '') return true;
+  return apiUrl !== undefined && parsed.origin === new URL(apiUrl).origin;
+}
 
 export function createSlackGateway(options: { botToken?: string; apiUrl?: string }): SlackGateway {
   const client = options.botToken
@@ -79,7 +108,11 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
     async publishHome(o) {
       await web().views.publish({ user_id: o.userId, view: o.view });
     },
+    acceptsResponseUrl(url) {
+      return isSlackResponseUrl(url, options.apiUrl);
+    },
     async respond(o) {
+      if (!isSlackResponseUrl(o.responseUrl, options.apiUrl)) throw new NotSlackUrl();
       const response = await fetch(o.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -6,6 +6,7 @@
  * It shows counts only, never the key, and expires after CHART_URL_SECONDS.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../domain/derivedKeys';
 import type { Db } from '../db/client';
 import { renderBarChartPng } from '../domain/barChartPng';
 import { KEY_ID_RE } from '../domain/ids';
@@ -15,8 +16,7 @@ export const CHART_URL_SECONDS = 15 * 60;
 export const CHART_PATH_RE = /^\/v1\/usage\/chart\/(key_[0-9A-Za-z]{16})\.png$/;
 
 function signature(options: { keyId: string; exp: number; secret: string }): string {
-  const key = createHmac('sha256', options.secret).update('keyops usage chart v1').digest();
-  return createHmac('sha256', key).update(`${options.keyId}.${options.exp}`).digest('hex');
+  return createHmac('sha256', deriveKey(options.secret, 'chart-link')).update(`${options.keyId}.${options.exp}`).digest('hex');
 }
 
 export function signChartUrl(options: { publicUrl: string; keyId: string; now: Date; secret: string }): string {

@@ -23,6 +23,18 @@ export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs
  */
 export const ONE_STEP_OFFER = 'one-step-offer';
 
+/**
+ * Patch: a reveal click's response_url must be sealed and bound to this workflow and its clicker
+ * (domain/sealedUrl's `sealed:v2:`); the update validator refuses anything else. Runs from before
+ * it may still carry an unbound seal or (older still) Slack's plain URL: their reveal and its
+ * expiry say `legacy`, and the activity accepts those only on hooks.slack.com. Once no such run is
+ * left (a reveal window plus the display time), deprecatePatch and drop `legacy`.
+ */
+export const BOUND_SEALS = 'bound-seals';
+
+/** domain/sealedUrl's prefix of bound seals (not imported: that module uses node:crypto). */
+const BOUND_SEAL_PREFIX = 'sealed:v2:';
+
 export function keyRequestWorkflowId(requestId: string): string {
   return `key-request-${requestId}`;
 }
@@ -76,7 +88,7 @@ export type KeyRequestPhase =
   | 'revoked';
 
 /** Reasons the reveal update is refused; the bot turns them into words for the clicker. */
-export const REVEAL_REFUSALS = ['NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED', 'REVOKED'] as const;
+export const REVEAL_REFUSALS = ['UNSEALED', 'NOT_OWNER', 'NOT_READY', 'IN_PROGRESS', 'ALREADY_REVEALED', 'WINDOW_CLOSED', 'REVOKED'] as const;
 export type RevealRefusal = (typeof REVEAL_REFUSALS)[number];
 
 /**
@@ -97,6 +109,9 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
 
+  // First, before any handler can run: the rule for a click's response_url is fixed for the run.
+  const boundSeals = patched(BOUND_SEALS);
+  const legacy = boundSeals ? {} : { legacy: true };
   setHandler(phaseQuery, () => phase);
   setHandler(keyRevokedSignal, () => {
     revoked = true;
@@ -108,7 +123,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
       phase = 'revealing';
       return { accepted: true };
     },
-    { validator: (args) => validateReveal({ args, input, phase, revoked }) },
+    { validator: (args) => validateReveal({ args, input, phase, revoked, boundSeals }) },
   );
 
   const approval = setUpApproval(input);
@@ -150,14 +165,14 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   // The window runs from the offer (an approval can come days after the request), in workflow
   // time, which is deterministic; failed deliveries do not extend it.
   const windowEndsAt = Date.now() + input.revealWindowSeconds * 1000;
-  let shownVia: SealedUrl | null = null;
+  let shownVia: RevealArgs | null = null;
   while (shownVia === null && !revoked) {
     const clicked = await condition(() => click !== null || revoked, Math.max(0, windowEndsAt - Date.now()));
     const current = click as RevealArgs | null;
     if (!clicked || current === null) break;
-    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId });
+    const result = await interactive.revealKey({ keyId: input.keyId, responseUrl: current.responseUrl, clickerId: current.clickerId, ...legacy });
     click = null;
-    if (result.outcome === 'REVEALED') shownVia = current.responseUrl;
+    if (result.outcome === 'REVEALED') shownVia = current;
     else if (result.outcome === 'REVOKED') revoked = true;
     else phase = 'offered';
   }
@@ -166,7 +181,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     phase = 'revealed';
     // Revoked or not, the key is on screen: it still disappears on time.
     await sleep(input.displaySeconds * 1000);
-    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia });
+    await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia.responseUrl, clickerId: shownVia.clickerId, ...legacy });
     phase = 'display_expired';
     // After the key is off the screen, which matters more; the lifecycle's first timer is days
     // away, and start-up reconciliation would start it anyway if this never ran.
@@ -182,10 +197,13 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
   return phaseNow();
 }
 
-function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase; revoked: boolean }): void {
+function validateReveal(options: { args: RevealArgs; input: KeyRequestInput; phase: KeyRequestPhase; revoked: boolean; boundSeals: boolean }): void {
   const refuse = (code: RevealRefusal): never => {
     throw new Error(code);
   };
+  // The bot always seals; anything else was sent to Temporal by someone else, to get a key posted elsewhere.
+  const sealed = typeof options.args?.responseUrl === 'string' && options.args.responseUrl.startsWith(BOUND_SEAL_PREFIX);
+  if (options.boundSeals && !sealed) refuse('UNSEALED');
   if (options.args.clickerId !== options.input.requesterId) refuse('NOT_OWNER');
   if (options.revoked && options.phase !== 'revealed' && options.phase !== 'display_expired') refuse('REVOKED');
   switch (options.phase) {

@@ -4,6 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { loadPolicy } from '../../config/policyFile';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sealUrl } from '../../domain/sealedUrl';
 import type { KeyRequestInput } from '../../workflows/keyRequest';
 import { useActivityEnv } from '../support/activityEnv';
@@ -11,6 +13,9 @@ import { useActivityEnv } from '../support/activityEnv';
 const { policy } = loadPolicy(undefined);
 const SECRET = 'x'.repeat(32);
 const env = useActivityEnv({ policy, keyHashSecret: SECRET });
+
+/** Sealed as the bot seals the owner's click on the key's Reveal button. */
+const sealClick = (url: string, i: KeyRequestInput, secret = SECRET) => sealUrl(url, secret, { purpose: 'reveal', workflowId: `key-request-${i.requestId}`, clickerId: i.requesterId });
 
 let n = 0;
 function input(): KeyRequestInput {
@@ -77,20 +82,57 @@ describe('key request activities, retried', () => {
     const i = input();
     await env.activities.createAndOfferKey(i);
     const url = env.fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
-    const failure = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, 'y'.repeat(32)), clickerId: i.requesterId }).catch((e: unknown) => e);
+    const failure = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealClick(url, i, 'y'.repeat(32)), clickerId: i.requesterId }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect((failure as ApplicationFailure).nonRetryable).toBe(true);
     expect(await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null });
     expect(env.fake.responses.filter((r) => r.url === url)).toHaveLength(0);
   });
 
+  it('refuse, before minting, a URL that keyops did not seal for this click, or one that is not Slack\'s', async () => {
+    const hits: string[] = [];
+    const attacker = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    const stealAt = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/steal`;
+    try {
+      const i = input();
+      const victim = input();
+      await env.activities.createAndOfferKey(i);
+      await env.activities.createAndOfferKey(victim);
+      const url = env.fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
+      const attempts = [
+        { responseUrl: stealAt, clickerId: i.requesterId },
+        { responseUrl: stealAt, clickerId: i.requesterId, legacy: true },
+        { responseUrl: 'https://hooks.slack.com/actions/T0/1/x', clickerId: i.requesterId },
+        // Sealed by keyops, but for another key's click, or for someone else's click.
+        { responseUrl: sealClick(url, victim), clickerId: i.requesterId },
+        { responseUrl: sealUrl(url, SECRET, { purpose: 'reveal', workflowId: `key-request-${i.requestId}`, clickerId: 'U0MALLORY' }), clickerId: 'U0MALLORY' },
+        // Sealed for this click, but pointing at another host: respond() posts only to Slack.
+        { responseUrl: sealClick(stealAt, i), clickerId: i.requesterId },
+      ];
+      for (const attempt of attempts) {
+        const failure = await env.activities.revealKey({ keyId: i.keyId, ...attempt } as never).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(ApplicationFailure);
+        expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+      }
+      expect(await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null });
+      expect(hits).toEqual([]);
+      expect(env.fake.responses.filter((r) => r.url === url)).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => attacker.close(resolve));
+    }
+  });
+
   it('keep one key when the reveal is retried after Slack accepted it, and mint none when Slack refused', async () => {
     const i = input();
     await env.activities.createAndOfferKey(i);
     const url = env.fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
-    const first = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, SECRET), clickerId: i.requesterId });
+    const first = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealClick(url, i), clickerId: i.requesterId });
     const hash = (await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash;
-    const again = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealUrl(url, SECRET), clickerId: i.requesterId });
+    const again = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealClick(url, i), clickerId: i.requesterId });
     expect(again).toEqual(first);
     expect((await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash).toBe(hash);
     expect(env.fake.responses.filter((r) => r.url === url)).toHaveLength(1);
@@ -99,7 +141,7 @@ describe('key request activities, retried', () => {
     await env.activities.createAndOfferKey(other);
     const spent = env.fake.createResponseUrl({ channelId: other.channelId, userId: other.requesterId });
     env.fake.advanceClock(31 * 60 * 1000); // response_urls live 30 minutes
-    expect(await env.activities.revealKey({ keyId: other.keyId, responseUrl: sealUrl(spent, SECRET), clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });
+    expect(await env.activities.revealKey({ keyId: other.keyId, responseUrl: sealClick(spent, other), clickerId: other.requesterId })).toEqual({ outcome: 'DELIVERY_FAILED' });
     expect(await env.db.apiKey.findUniqueOrThrow({ where: { id: other.keyId } })).toMatchObject({ status: 'PENDING_REVEAL', keyHash: null, revealedAt: null });
     expect(env.fake.ephemeralMessages({ userId: other.requesterId }).some((m) => m.text.includes('Click Reveal key again'))).toBe(true);
   });

@@ -112,7 +112,7 @@ describe('/apikey new', () => {
     // The click's response_url (it can post into the owner's conversation) is in history only sealed.
     const histories = await h.dumpHistories();
     expect(histories).not.toContain(click.responseUrl as string);
-    expect(histories).toContain('sealed:v1:');
+    expect(histories).toContain('sealed:v2:');
   });
 
   it('refuses a click by anyone but the owner, audits it and mints nothing', async () => {

@@ -78,15 +78,31 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-${counter + 1}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] })).toEqual({ accepted: true });
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:1' }] })).toEqual({ accepted: true });
       await waitForPhase(handle, 'revealed');
-      await expect(handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/2' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:2' }] })).rejects.toThrow(WorkflowUpdateFailedError);
       return handle.result();
     });
     expect(phase).toBe('display_expired');
     expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
     expect(calls.find((c) => c.name === 'startKeyLifecycle')?.args).toEqual({ keyId: calls[0] && (calls[0].args as KeyRequestInput).keyId });
-    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'https://hooks.example/r/1' });
+    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'sealed:v2:1', clickerId: 'U0OWNER' });
+  });
+
+  it('refuses a reveal whose response_url is not sealed by keyops, minting nothing (someone with Temporal access aiming the key elsewhere)', async () => {
+    const calls: Calls = [];
+    await withWorker(mockActivities(calls), async () => {
+      const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-unsealed-${counter}`, args: [input()] });
+      await waitForPhase(handle, 'offered');
+      for (const responseUrl of ['https://attacker.example/steal', 'https://hooks.slack.com/actions/T0/1/x', 'sealed:v1:AAAA']) {
+        const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: responseUrl as never }] }).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect(((failure as WorkflowUpdateFailedError).cause as Error).message).toBe('UNSEALED');
+      }
+      expect(await handle.query(phaseQuery)).toBe('offered');
+      expect(await handle.result()).toBe('window_closed');
+    });
+    expect(calls.map((c) => c.name)).not.toContain('revealKey');
   });
 
   it('refuses a click from anyone but the owner, with a reason', async () => {
@@ -94,7 +110,7 @@ describe('keyRequestWorkflow', () => {
     await withWorker(mockActivities(calls), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-foreign-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0STRANGER', responseUrl: 'https://hooks.example/r/x' }] }).catch((e: unknown) => e);
+      const failure = await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0STRANGER', responseUrl: 'sealed:v2:x' }] }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(((failure as WorkflowUpdateFailedError).cause as Error).message).toBe('NOT_OWNER');
       expect(await handle.result()).toBe('window_closed');
@@ -120,14 +136,14 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls, { revealKey }), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-retry-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/a' }] });
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:a' }] });
       await waitForPhase(handle, 'offered');
-      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/b' }] });
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:b' }] });
       await waitForPhase(handle, 'revealed');
       return handle.result();
     });
     expect(phase).toBe('display_expired');
-    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toMatchObject({ responseUrl: 'https://hooks.example/r/b' });
+    expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toMatchObject({ responseUrl: 'sealed:v2:b' });
   });
 
   it('takes a click that arrives while the offer is still being posted', async () => {
@@ -139,7 +155,7 @@ describe('keyRequestWorkflow', () => {
       await waitForPhase(handle, 'offered');
       // Slack already shows the button; the activity has not reported back yet.
       setTimeout(release, 300);
-      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/early' }] })).toEqual({ accepted: true });
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:early' }] })).toEqual({ accepted: true });
       return handle.result();
     });
     expect(phase).toBe('display_expired');
@@ -162,7 +178,7 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls, { revealKey: async () => ({ outcome: 'REVOKED' }) satisfies RevealResult }), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-race-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/race' }] })).toEqual({ accepted: true });
+      expect(await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:race' }] })).toEqual({ accepted: true });
       return handle.result();
     });
     expect(phase).toBe('revoked');
@@ -174,7 +190,7 @@ describe('keyRequestWorkflow', () => {
     const phase = await withWorker(mockActivities(calls), async () => {
       const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId: `wf-shown-${counter}`, args: [input()] });
       await waitForPhase(handle, 'offered');
-      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/shown' }] });
+      await handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:shown' }] });
       await handle.signal(keyRevokedSignal);
       return handle.result();
     });

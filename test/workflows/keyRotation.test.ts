@@ -44,7 +44,7 @@ async function setUp() {
   const reveal = async (): Promise<number> => {
     const child = env.client.workflow.getHandle(keyRequestWorkflowId(request.requestId));
     for (let i = 0; i < 200 && (await child.query(phaseQuery).catch(() => 'recording')) !== 'offered'; i++) await new Promise((r) => setTimeout(r, 25));
-    await child.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] });
+    await child.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:1' }] });
     for (let i = 0; i < 200 && !store.eventsOf('revealed', newKeyId).length; i++) await new Promise((r) => setTimeout(r, 25));
     return (store.eventsOf('revealed', newKeyId)[0] as SeenEvent).at;
   };

@@ -23,7 +23,7 @@ export function registerKeepKey(app: App, deps: BotDeps): void {
     if (!(await canManageKey(deps, userId, key))) return answer('Only the owner of this key (or an admin) can keep it.');
     // The click's action_ts is the same on Slack's retries of this click: one Keep.
     const keepId = `keep_${key.id}_${action.action_ts}`;
-    const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret });
+    const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret, clickerId: body.user.id });
     const outcome = await sendLifecycleUpdate(deps, { keyId: key.id, update: keepUpdate, args: [{ keepId, actorId: userId, replyTo }], updateId: keepId });
     if (!outcome.ok) return answer(LIFECYCLE_REFUSAL_TEXT[outcome.refusal]);
   });

@@ -18,6 +18,8 @@ import { keyActionPattern } from '../../ids';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
+  // Never for the bot's own clicks, which are always sealed; kept so every refusal has words.
+  UNSEALED: 'keyops could not check where to show this key, so it was not created. Click Reveal key again.',
   NOT_OWNER: 'Only the owner of this key can reveal it.',
   NOT_READY: 'This key is still being prepared; try again in a moment.',
   IN_PROGRESS: 'The key is being revealed right now.',
@@ -53,7 +55,7 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     await reachFaultPoint('reveal.beforeUpdate');
     const started = Date.now();
     try {
-      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: sealUrl(body.response_url, deps.keyHashSecret) }] });
+      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: sealUrl(body.response_url, deps.keyHashSecret, { purpose: 'reveal', workflowId: key.request.workflowId, clickerId: userId }) }] });
       deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
       const refusal = refusalOf(error);

@@ -40,7 +40,7 @@ export function registerRotationChoices(app: App, deps: BotDeps): void {
       if (!(await canManageKey(deps, body.user.id, key))) return answer('Only the owner of this key (or an admin) can decide about its rotation.');
       // The click's action_ts is the same on Slack's retries: Extend grace twice must not add twice.
       const choiceId = `${choice}_${value.newKeyId}_${action.action_ts}`;
-      const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret });
+      const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret, clickerId: body.user.id });
       const outcome = await sendLifecycleUpdate(deps, { keyId: key.id, update: rotationChoiceUpdate, args: [{ choiceId, newKeyId: value.newKeyId, choice, actorId: body.user.id, replyTo }], updateId: choiceId });
       if (!outcome.ok) return answer(LIFECYCLE_REFUSAL_TEXT[outcome.refusal]);
     });

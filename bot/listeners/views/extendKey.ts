@@ -38,7 +38,7 @@ export function registerExtendKeySubmission(app: App, deps: BotDeps): void {
     if (!plan.ok) return fail(EXTENSION_REFUSAL_TEXT[plan.refusal]);
 
     const extensionId = `ext_${view.id}`;
-    const replyTo = replyToClick({ responseUrl: metadata.responseUrl, replaceOriginal: false, secret: deps.keyHashSecret });
+    const replyTo = replyToClick({ responseUrl: metadata.responseUrl, replaceOriginal: false, secret: deps.keyHashSecret, clickerId: userId });
     const outcome = await sendLifecycleUpdate(deps, { keyId: key.id, update: extendUpdate, args: [{ extensionId, actorId: userId, lifetimeSeconds, replyTo }], updateId: extensionId });
     if (!outcome.ok) return fail(LIFECYCLE_REFUSAL_TEXT[outcome.refusal]);
     deps.log.info('extension accepted', { keyId: key.id, userId, lifetimeSeconds });
