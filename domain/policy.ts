@@ -68,7 +68,7 @@ export const policySchema = z
     keyPrefix: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'use 2-12 lower-case letters or digits, starting with a letter'),
     reveal: z.strictObject({ window: durationSchema }),
     quickStart: z.strictObject({ exampleUrl: z.url() }),
-    roles: z.strictObject({ admins: idList, oncall: idList, viewers: idList }),
+    roles: z.strictObject({ admins: idList, oncall: idList, viewers: idList, developers: idList }),
     scopes: z.array(scopeSchema).min(1),
     defaultScopes: z.array(z.string()).default([]),
     environments: z.array(environmentSchema).min(1),

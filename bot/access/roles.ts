@@ -1,6 +1,7 @@
 /**
- * Who someone is under the policy: admin, on-call, viewer or developer. Policy lists hold Slack
- * user ids (U…/W…) and user-group ids (S…); a group counts as all its members, read from Slack
+ * Who someone is under the policy: admin, on-call, viewer, developer (may request keys and change
+ * their own), or none of them (when `roles.developers` is set and they are not in it). Policy
+ * lists hold Slack user ids (U…/W…) and user-group ids (S…); a group counts as all its members, read from Slack
  * (`usergroups.users.list`) and cached briefly so a burst of clicks costs one call per group.
  * If Slack cannot say who is in a group, membership is denied: access fails closed.
  */
@@ -75,7 +76,10 @@ export function createRoleResolver(options: { policy: Policy; directory: GroupDi
       if (await isListed(userId, roles.admins)) found.add('admin');
       if (await isListed(userId, roles.oncall)) found.add('oncall');
       if (await isListed(userId, roles.viewers)) found.add('viewer');
-      if (found.size === 0) found.add('developer');
+      // Viewers are read-only, whatever else they are listed as; an empty developers list means
+      // every member (guests and other workspaces are turned away before roles are asked).
+      const developer = roles.developers.length === 0 || (await isListed(userId, roles.developers));
+      if (!found.has('viewer') && developer) found.add('developer');
       return found;
     },
     resolve,

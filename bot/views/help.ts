@@ -5,7 +5,7 @@ import { escapeMrkdwn } from './format';
 const USAGE: Array<[string, string]> = [
   ['new', 'ask for a new key (a form opens)'],
   ['list', 'your keys, with status and last use'],
-  ['list @person', 'admins: someone else\'s keys'],
+  ['list @person', 'admins and viewers: someone else\'s keys'],
   ['rotate <key>', 'replace a key, keeping the old one for a grace period'],
   ['revoke <key>', 'revoke a key now (your own; on-call and admins: any key)'],
   ['revoke @person', 'on-call and admins: revoke every live key of a person at once (offboarding)'],

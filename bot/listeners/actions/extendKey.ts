@@ -9,7 +9,7 @@ import { formatDuration } from '../../../domain/duration';
 import { extensionChoices, extensionNeedsApproval } from '../../../domain/extension';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { findEnvironment } from '../../../domain/policy';
-import { canManageKey } from '../../access/keyAccess';
+import { checkKeyChange } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { keyActionPattern } from '../../ids';
 import { buildExtendModal } from '../../views/extendModal';
@@ -31,7 +31,8 @@ export function registerExtendKey(app: App, deps: BotDeps): void {
       await answerClick({ body, respond, client, title: 'Extend', text });
     };
     if (!key) return refuse('GONE', 'This key no longer exists.');
-    if (!(await canManageKey(deps, userId, key))) return refuse('NOT_OWNER', 'Only the owner of this key (or an admin) can extend it.');
+    const refusal = await checkKeyChange(deps, { userId, key, verb: 'extend' });
+    if (refusal) return refuse(refusal.why, refusal.text);
     const now = deps.clock();
     if (key.status !== 'ACTIVE' || key.expiresAt <= now) return refuse('NOT_ACTIVE', EXTENSION_REFUSAL_TEXT.NOT_ACTIVE);
     if (extensionNeedsApproval({ policy: deps.policy, key })) return refuse('NEEDS_APPROVAL', EXTENSION_REFUSAL_TEXT.NEEDS_APPROVAL);

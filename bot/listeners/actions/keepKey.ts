@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { z } from 'zod';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { keepUpdate } from '../../../workflows/keyLifecycle';
-import { canManageKey } from '../../access/keyAccess';
+import { checkKeyChange } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { keyActionPattern } from '../../ids';
 import { LIFECYCLE_REFUSAL_TEXT, sendLifecycleUpdate } from '../../lifecycle/lifecycleUpdates';
@@ -20,7 +20,8 @@ export function registerKeepKey(app: App, deps: BotDeps): void {
     const key = keyId.success ? await deps.db.apiKey.findUnique({ where: { id: keyId.data }, select: { id: true, ownerId: true } }) : null;
     const answer = (text: string) => answerClick({ body, respond, client, title: 'Keep', text });
     if (!key) return answer('This key no longer exists.');
-    if (!(await canManageKey(deps, userId, key))) return answer('Only the owner of this key (or an admin) can keep it.');
+    const refusal = await checkKeyChange(deps, { userId, key, verb: 'keep' });
+    if (refusal) return answer(refusal.text);
     // The click's action_ts is the same on Slack's retries of this click: one Keep.
     const keepId = `keep_${key.id}_${action.action_ts}`;
     const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret, clickerId: body.user.id });

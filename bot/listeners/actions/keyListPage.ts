@@ -1,7 +1,7 @@
 /** "Previous" / "Next" under a key list: replaces the message with that page. */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { isAdmin } from '../../access/keyAccess';
+import { canSeeAnyKey } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { ActionIds } from '../../ids';
 import { loadKeyListMessage } from '../../keys/keyListMessage';
@@ -24,8 +24,8 @@ export function registerKeyListPage(app: App, deps: BotDeps): void {
     const viewerId = body.user.id;
     if (!cursor) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: 'This list is out of date. Run `/apikey list` again.' }));
     // Checked again on every page: the buttons are only as trustworthy as the client that sends them.
-    if (cursor.ownerId !== viewerId && !(await isAdmin(deps, viewerId))) {
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only admins can list another person\'s keys.' }));
+    if (cursor.ownerId !== viewerId && !(await canSeeAnyKey(deps, viewerId))) {
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only admins and viewers can list another person\'s keys.' }));
     }
     await respond({ response_type: 'ephemeral', replace_original: true, ...(await loadKeyListMessage(deps, { ownerId: cursor.ownerId, viewerId, page: cursor.page })) });
   });

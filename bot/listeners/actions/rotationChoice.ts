@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { z } from 'zod';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { rotationChoiceUpdate, type RotationChoice } from '../../../workflows/keyLifecycle';
-import { canManageKey } from '../../access/keyAccess';
+import { checkKeyChange } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { ActionIds } from '../../ids';
 import { LIFECYCLE_REFUSAL_TEXT, sendLifecycleUpdate } from '../../lifecycle/lifecycleUpdates';
@@ -37,7 +37,8 @@ export function registerRotationChoices(app: App, deps: BotDeps): void {
       const value = parseValue(action.value);
       const key = value ? await deps.db.apiKey.findUnique({ where: { id: value.keyId }, select: { id: true, ownerId: true } }) : null;
       if (!value || !key) return answer('This rotation no longer exists.');
-      if (!(await canManageKey(deps, body.user.id, key))) return answer('Only the owner of this key (or an admin) can decide about its rotation.');
+      const refusal = await checkKeyChange(deps, { userId: body.user.id, key, verb: 'rotate' });
+      if (refusal) return answer(refusal.text);
       // The click's action_ts is the same on Slack's retries: Extend grace twice must not add twice.
       const choiceId = `${choice}_${value.newKeyId}_${action.action_ts}`;
       const replyTo = replyToClick({ responseUrl: body.response_url, replaceOriginal: true, secret: deps.keyHashSecret, clickerId: body.user.id });

@@ -10,7 +10,7 @@ import { parseDuration } from '../../../domain/duration';
 import { planExtension } from '../../../domain/extension';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { extendUpdate } from '../../../workflows/keyLifecycle';
-import { canManageKey } from '../../access/keyAccess';
+import { checkKeyChange } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { parseMetadata } from '../../forms/metadata';
 import { CallbackIds, ExtendBlocks } from '../../ids';
@@ -33,7 +33,8 @@ export function registerExtendKeySubmission(app: App, deps: BotDeps): void {
     const userId = body.user.id;
     const key = await deps.db.apiKey.findUnique({ where: { id: metadata.keyId }, select: { id: true, ownerId: true, environment: true, scopes: true, status: true, expiresAt: true } });
     if (!key) return fail('This key no longer exists.');
-    if (!(await canManageKey(deps, userId, key))) return fail('Only the owner of this key (or an admin) can extend it.');
+    const refusal = await checkKeyChange(deps, { userId, key, verb: 'extend' });
+    if (refusal) return fail(refusal.text);
     const plan = planExtension({ policy: deps.policy, key, lifetimeSeconds, now: deps.clock() });
     if (!plan.ok) return fail(EXTENSION_REFUSAL_TEXT[plan.refusal]);
 

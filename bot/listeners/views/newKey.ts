@@ -12,6 +12,7 @@ import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
 import { checkApproverGroups } from '../../forms/approverGroups';
+import { checkKeyRequest } from '../../access/keyAccess';
 import { checkNewKeyAgainstStore, parseNewKeyForm, parseNewKeyMetadata } from '../../forms/newKeyForm';
 import { CallbackIds, NewKeyBlocks } from '../../ids';
 
@@ -23,6 +24,9 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     const metadata = parseNewKeyMetadata(view.private_metadata);
     if (!metadata) return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: 'This form is out of date; close it and run /apikey new again.' } });
 
+    // Roles can change while the modal is open, and a submission can be forged: check again.
+    const refusal = await checkKeyRequest(deps, userId);
+    if (refusal) return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: refusal } });
     const parsed = parseNewKeyForm({ policy: deps.policy, stateValues: view.state.values, metadata });
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     const storeErrors = await checkNewKeyAgainstStore({ db: deps.db, policy: deps.policy, form: parsed.form, userId, now: deps.clock() });

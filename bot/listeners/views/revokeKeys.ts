@@ -15,7 +15,7 @@ import { KEY_FACTS, commitRevocation, revocationIdForView, type KeyFacts } from 
 import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
 import { revocationWorkflow, revocationWorkflowId } from '../../../workflows/revocation';
-import { REVOKE_REFUSAL_TEXT, isResponder, recordRevokeRefusal, type RevokeRefusal } from '../../access/revokeAccess';
+import { REVOKE_REFUSAL_TEXT, isResponder, mayRevokeOwnKeys, recordRevokeRefusal, type RevokeRefusal } from '../../access/revokeAccess';
 import type { BotDeps } from '../../deps';
 import { parseRevokeForm, parseRevokeMetadata } from '../../forms/revokeForm';
 import { CallbackIds, RevokeBlocks } from '../../ids';
@@ -42,6 +42,7 @@ export function registerRevokeSubmission(app: App, deps: BotDeps): void {
     // a key is the user's own is checked by the revocation statement itself: no extra round trip.
     const responder = await isResponder({ roles: deps.roles, userId });
     if (scope.kind !== 'key' && !responder) return refuse('NOT_RESPONDER');
+    if (!responder && !(await mayRevokeOwnKeys({ roles: deps.roles, userId }))) return refuse('VIEWER');
 
     const revocationId = revocationIdForView(view.id);
     const checkedAt = Date.now();

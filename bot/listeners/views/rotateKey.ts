@@ -11,7 +11,7 @@ import { KEY_ID_RE, newKeyId, requestIdForView } from '../../../domain/ids';
 import { findEnvironment, requestNeedsApproval } from '../../../domain/policy';
 import { rotateUpdate } from '../../../workflows/keyLifecycle';
 import type { KeyRequestInput } from '../../../workflows/keyRequest';
-import { canManageKey } from '../../access/keyAccess';
+import { checkKeyChange } from '../../access/keyAccess';
 import type { BotDeps } from '../../deps';
 import { parseMetadata } from '../../forms/metadata';
 import { CallbackIds, RotateBlocks } from '../../ids';
@@ -36,7 +36,8 @@ export function registerRotateKeySubmission(app: App, deps: BotDeps): void {
       select: { id: true, ownerId: true, name: true, environment: true, scopes: true, status: true, expiresAt: true, graceEndsAt: true, request: { select: { lifetimeSeconds: true } } },
     });
     if (!key) return fail('This key no longer exists.');
-    if (!(await canManageKey(deps, userId, key))) return fail('Only the owner of this key (or an admin) can rotate it.');
+    const refusal = await checkKeyChange(deps, { userId, key, verb: 'rotate' });
+    if (refusal) return fail(refusal.text);
     if (key.status !== 'ACTIVE' || key.expiresAt <= deps.clock()) return fail(LIFECYCLE_REFUSAL_TEXT.KEY_NOT_ACTIVE);
     const env = findEnvironment(deps.policy, key.environment);
     if (!env) return fail('This key\'s environment is no longer in the policy, so it cannot be rotated; ask for a new key.');

@@ -3,7 +3,7 @@ import { createRoleResolver, type GroupDirectory } from '../../../bot/access/rol
 import { createLogger } from '../../../runtime/log';
 
 const base = loadPolicy(undefined).policy;
-const policy = { ...base, roles: { admins: ['U0ADMIN'], oncall: ['S0ONCALL'], viewers: ['U0VIEW'] } };
+const policy = { ...base, roles: { admins: ['U0ADMIN'], oncall: ['S0ONCALL'], viewers: ['U0VIEW'], developers: [] } };
 const log = createLogger({ name: 'test', sink: () => undefined });
 
 function directory(groups: Record<string, string[]>, calls: string[] = []): GroupDirectory {
@@ -19,10 +19,20 @@ function directory(groups: Record<string, string[]>, calls: string[] = []): Grou
 describe('roles', () => {
   it('resolves direct ids, group members and the developer default', async () => {
     const roles = createRoleResolver({ policy, directory: directory({ S0ONCALL: ['U0PAGER'] }), log });
-    expect([...(await roles.rolesOf('U0ADMIN'))]).toEqual(['admin']);
-    expect([...(await roles.rolesOf('U0PAGER'))]).toEqual(['oncall']);
+    expect([...(await roles.rolesOf('U0ADMIN'))]).toEqual(['admin', 'developer']);
+    expect([...(await roles.rolesOf('U0PAGER'))]).toEqual(['oncall', 'developer']);
     expect([...(await roles.rolesOf('U0VIEW'))]).toEqual(['viewer']);
     expect([...(await roles.rolesOf('U0SOMEONE'))]).toEqual(['developer']);
+  });
+
+  it('makes only roles.developers developers when it is set, and never a viewer', async () => {
+    const listed = { ...policy, roles: { ...policy.roles, viewers: ['U0VIEW', 'S0DEVS'], developers: ['S0DEVS', 'U0SOLO'] } };
+    const roles = createRoleResolver({ policy: listed, directory: directory({ S0ONCALL: ['U0PAGER'], S0DEVS: ['U0DEV1', 'U0VIEWDEV'] }), log });
+    expect([...(await roles.rolesOf('U0SOLO'))]).toEqual(['developer']);
+    expect([...(await roles.rolesOf('U0SOMEONE'))]).toEqual([]);
+    expect([...(await roles.rolesOf('U0PAGER'))]).toEqual(['oncall']);
+    // U0VIEWDEV is in S0DEVS, which is also listed as viewers: read-only wins.
+    expect([...(await roles.rolesOf('U0VIEWDEV'))]).toEqual(['viewer']);
   });
 
   it('asks Slack once per group within the cache time, again after it', async () => {

@@ -1,10 +1,10 @@
 /**
  * `/apikey list` shows the caller's keys; `/apikey list @person` another person's, for admins
- * only. With the command's escaping on, Slack sends a mention as `<@U123|name>`.
+ * and viewers (read-only, masked keys). With the command's escaping on, Slack sends a mention as `<@U123|name>`.
  */
 import { z } from 'zod';
 import { recordAudit } from '../../../../db/audit';
-import { isAdmin } from '../../../access/keyAccess';
+import { canSeeAnyKey } from '../../../access/keyAccess';
 import { COMMAND } from '../../../ids';
 import { loadKeyListMessage } from '../../../keys/keyListMessage';
 import type { Subcommand } from '../subcommand';
@@ -22,16 +22,16 @@ export const listSubcommand: Subcommand = {
       // A mention's name part may hold spaces, which split it into several arguments.
       const mention = mentionSchema.safeParse(args.join(' '));
       if (!mention.success) {
-        await respond({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} list\` for your keys, or \`${COMMAND} list @person\` (admins) for someone else's.` });
+        await respond({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} list\` for your keys, or \`${COMMAND} list @person\` (admins and viewers) for someone else's.` });
         return;
       }
       ownerId = mention.data;
     }
     if (ownerId !== viewerId) {
-      if (!(await isAdmin(deps, viewerId))) {
+      if (!(await canSeeAnyKey(deps, viewerId))) {
         // Recorded before the answer: whoever reads the answer can find the record.
-        await recordAudit(deps.db, { actorId: viewerId, action: 'keys.list_refused', targetType: 'user', targetId: ownerId, source, details: { why: 'not an admin' } });
-        await respond({ response_type: 'ephemeral', text: `Only admins can list another person's keys. \`${COMMAND} list\` shows yours.` });
+        await recordAudit(deps.db, { actorId: viewerId, action: 'keys.list_refused', targetType: 'user', targetId: ownerId, source, details: { why: 'not an admin or viewer' } });
+        await respond({ response_type: 'ephemeral', text: `Only admins and viewers can list another person's keys. \`${COMMAND} list\` shows yours.` });
         return;
       }
       await recordAudit(deps.db, { actorId: viewerId, action: 'keys.listed', targetType: 'user', targetId: ownerId, source });

@@ -1,0 +1,77 @@
+/**
+ * Roles as the seed says, end to end: viewers look and change nothing (not even their own keys);
+ * with `roles.developers` set only those listed may request keys. Real Bolt, PostgreSQL and
+ * Temporal; Slack faked at its API.
+ */
+import type { FakeMessage } from '../../playground/slack';
+import { startHarness, type Harness } from '../support/keyopsHarness';
+
+const VIEWER = 'U0VIEWER1';
+const DEVELOPER = 'U0LISTED1'; // in S0DEVS
+const OUTSIDER = 'U0NOTDEV1'; // a full member, but not in roles.developers
+const CHANNEL = 'C0ROLES';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    usergroups: { S0DEVS: [DEVELOPER] },
+    policy: (p) => ({ ...p, roles: { ...p.roles, viewers: [VIEWER], developers: ['S0DEVS'] } }),
+  });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const shown = (m: FakeMessage): string => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
+
+async function command(userId: string, text: string): Promise<FakeMessage> {
+  const seen = new Set(h.fake.ephemeralMessages({ userId }).map((m) => m.id));
+  const ack = await h.driver.sendCommand({ userId, channelId: CHANNEL, text });
+  expect(ack.status).toBe(200);
+  return h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => !seen.has(m.id)));
+}
+
+describe('viewers', () => {
+  it('cannot request, rotate, extend or revoke, not even their own keys, and are told why', async () => {
+    const own = await h.seedKey({ ownerId: VIEWER, name: 'Viewer dashboard' });
+    const refusal = /viewer in keyops: you can look at keys and their usage, but not (request|rotate|revoke|extend) them/;
+
+    expect(shown(await command(VIEWER, 'new'))).toMatch(refusal);
+    expect(h.fake.openViewFor(VIEWER)).toBeUndefined();
+    expect(shown(await command(VIEWER, `rotate ${own.id}`))).toMatch(refusal);
+    expect(shown(await command(VIEWER, `revoke ${own.maskedKey}`))).toMatch(refusal);
+    expect(h.fake.openViewFor(VIEWER)).toBeUndefined();
+
+    const list = await command(VIEWER, 'list');
+    for (const button of ['Extend', 'Rotate', 'Revoke']) {
+      const seen = new Set(h.fake.ephemeralMessages({ userId: VIEWER }).map((m) => m.id));
+      await h.driver.clickButtonInMessage({ userId: VIEWER, message: list, actionText: button });
+      const answer = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId: VIEWER }).find((m) => !seen.has(m.id) && refusal.test(shown(m))));
+      expect(shown(answer)).toMatch(refusal);
+    }
+    expect(h.fake.openViewFor(VIEWER)).toBeUndefined();
+    expect(await h.verify(own.key)).toMatchObject({ valid: true });
+    expect(await h.db.auditEvent.findFirst({ where: { action: 'key.revoke_refused', actorId: VIEWER } })).not.toBeNull();
+  });
+
+  it('see any key, masked, and its usage', async () => {
+    const other = await h.seedKey({ ownerId: DEVELOPER, name: 'Team billing sync' });
+    const list = shown(await command(VIEWER, `list <@${DEVELOPER}>`));
+    expect(list).toContain('Team billing sync');
+    expect(list).toContain(other.maskedKey);
+    expect(list).not.toContain(other.key);
+    expect(shown(await command(VIEWER, `usage ${other.maskedKey}`))).toContain('Team billing sync');
+  });
+});
+
+describe('roles.developers', () => {
+  it('lets only the listed developers request keys', async () => {
+    expect(shown(await command(OUTSIDER, 'new'))).toContain('Only the developers named in keyops\'s policy can request keys');
+    expect(h.fake.openViewFor(OUTSIDER)).toBeUndefined();
+
+    const ack = await h.driver.sendCommand({ userId: DEVELOPER, channelId: CHANNEL, text: 'new' });
+    expect(ack.status).toBe(200);
+    const modal = await h.fake.waitFor(() => h.fake.openViewFor(DEVELOPER));
+    expect(JSON.stringify(modal.view)).toContain('"text":"Name"');
+  });
+});
