@@ -8,6 +8,7 @@ import { createRoleResolver } from '../bot/access/roles';
 import type { ActivityDeps } from './deps';
 import { createHomeRefresher, type HomeRefresher } from './home';
 import { createKeyRequestActivities } from './keyRequests';
+import { createLeakActivities } from './leaks';
 import { createLifecycleActivities } from './lifecycle';
 import { createRevealActivities } from './reveal';
 import { createRevocationActivities } from './revocation';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRevocationActivities(deps),
     ...createLifecycleActivities(deps),
     ...createRotationActivities(deps),
+    ...createLeakActivities(deps),
   };
 }
 

@@ -22,6 +22,8 @@ export const ActionIds = {
   rotationRevokeOld: 'rotation.revoke_old',
   rotationExtendGrace: 'rotation.extend_grace',
   rotationCancel: 'rotation.cancel',
+  /** "Get a replacement" on a leaked key's notice: the value is the leaked key's id. */
+  replaceLeakedKey: 'leak.replace',
 } as const;
 
 type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';
@@ -109,6 +111,7 @@ export const MessageBlocks = {
   rotationActions: 'rotation.actions',
   /** Followed by `:<request id>`, unique per request within a message (see approvalBlockId). */
   approvalActions: 'approval.actions',
+  leakActions: 'leak.actions',
 } as const;
 
 export function approvalBlockId(requestId: string): string {

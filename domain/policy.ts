@@ -51,6 +51,19 @@ const usageSchema = z
     path: ['retention'],
   });
 
+/**
+ * What a leaked key triggers: revoked at once (the default) or only reported to on-call, with a
+ * Revoke button. Slack pastes and public leaks (GitHub secret scanning) are set apart because a
+ * paste in a private channel is a smaller exposure than a public repository.
+ */
+const leaksSchema = z
+  .strictObject({
+    onSlackPaste: z.enum(['revoke', 'notify']).default('revoke'),
+    onPublicLeak: z.enum(['revoke', 'notify']).default('revoke'),
+    channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').nullable().default(null),
+  })
+  .prefault({});
+
 const approvalSchema = z.strictObject({
   approvers: idList,
   sensitiveApprovers: idList,
@@ -83,6 +96,7 @@ export const policySchema = z
     limits: z.strictObject({ keyRequestsPerUserPerHour: z.number().int().positive() }),
     rateLimits: z.record(z.string(), rateLimitSchema).default({}),
     usage: usageSchema,
+    leaks: leaksSchema,
   })
   .superRefine((policy, ctx) => {
     const scopeNames = new Set(policy.scopes.map((s) => s.name));
@@ -154,5 +168,8 @@ export type RateLimit = z.output<typeof rateLimitSchema>;
 export function rateLimitFor(policy: Policy, environment: string): RateLimit | null {
   return policy.rateLimits[environment] ?? null;
 }
+
+export type LeakPolicy = Policy['leaks'];
+export type LeakAction = LeakPolicy['onSlackPaste'];
 
 export type Role = 'admin' | 'oncall' | 'viewer' | 'developer';

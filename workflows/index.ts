@@ -1,3 +1,4 @@
 export * from './keyRequest';
 export * from './revocation';
 export * from './keyLifecycle';
+export * from './leak';

@@ -19,6 +19,8 @@ export function revocationWorkflowId(revocationId: string): string {
 export interface RevocationFollowUpInput {
   revocationId: string;
   actorId: string;
+  /** False when the caller tells the owners itself (a leak's notice replaces the generic one). */
+  notifyOwners?: boolean;
 }
 
 export interface RevocationFollowUpResult {
@@ -52,7 +54,8 @@ export async function revocationWorkflow(input: RevocationFollowUpInput): Promis
   if (lifecycles.length <= MAX_LIFECYCLES_TOLD) {
     await Promise.all(lifecycles.map((keyId) => getExternalWorkflowHandle(keyLifecycleWorkflowId(keyId)).signal(keyChangedSignal).catch(() => undefined)));
   }
-  await Promise.all(followUps.ownerIds.map((ownerId) => slack.notifyOwnerOfRevocation({ revocationId: input.revocationId, ownerId })));
+  const told = input.notifyOwners === false ? [] : followUps.ownerIds;
+  await Promise.all(told.map((ownerId) => slack.notifyOwnerOfRevocation({ revocationId: input.revocationId, ownerId })));
   if (followUps.allOwnerIds?.length) await slack.refreshHome({ userIds: followUps.allOwnerIds });
-  return { ownersNotified: followUps.ownerIds.length, offersEnded };
+  return { ownersNotified: told.length, offersEnded };
 }

@@ -14,7 +14,7 @@ import type { RevokeTarget } from '../forms/revokeTarget';
 import { buildRevokeCandidates } from '../views/revokeMessages';
 import { buildBulkRevokeModal, buildRevokeKeyModal, keyLabel, scopeText, type RevokeModalMetadata } from '../views/revokeModal';
 import type { Message } from '../views/revealMessages';
-import { escapeMrkdwn, slackDate } from '../views/format';
+import { escapeMrkdwn, revokedByText, slackDate } from '../views/format';
 
 export interface RevocationAsk {
   deps: BotDeps;
@@ -97,7 +97,7 @@ async function refuse(ask: RevocationAsk, scope: RevocationScope | { kind: 'mask
 }
 
 export function alreadyRevokedText(key: KeyFacts): string {
-  const by = key.revokedBy && key.revokedBy !== 'system' ? ` by <@${key.revokedBy}>` : '';
+  const by = revokedByText(key.revokedBy);
   const when = key.revokedAt ? ` ${slackDate(key.revokedAt)}` : '';
   const why = key.revokedReason ? `: “${escapeMrkdwn(key.revokedReason)}”` : '';
   return `${keyLabel(key)} (*${escapeMrkdwn(key.name)}*) was already revoked${by}${when}${why}. Verification answers \`REVOKED\` for it.`;

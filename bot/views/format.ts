@@ -35,3 +35,9 @@ export function mentionList(ids: readonly string[]): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** " by <@U…>" for a person; " by keyops" for a leak keyops revoked itself; nothing for timers ("system"). */
+export function revokedByText(revokedBy: string | null): string {
+  if (!revokedBy || revokedBy === 'system') return '';
+  return revokedBy === 'keyops' ? ' by keyops' : ` by <@${revokedBy}>`;
+}

@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { ActionIds, MessageBlocks } from '../ids';
-import { escapeMrkdwn, lifetimeText, scopeList, slackDate } from './format';
+import { escapeMrkdwn, lifetimeText, revokedByText, scopeList, slackDate } from './format';
 
 export interface Message {
   text: string;
@@ -109,7 +109,7 @@ export function buildRevealWindowClosed(input: KeySummary): Message {
 
 /** Replaces a reveal offer whose key was revoked before anyone revealed it. */
 export function buildRevokedBeforeReveal(input: KeySummary & { revokedBy: string | null }): Message {
-  const by = input.revokedBy && input.revokedBy !== 'system' ? ` by <@${input.revokedBy}>` : '';
+  const by = revokedByText(input.revokedBy);
   const text = `The key "${input.name}" was revoked${by} before it was revealed, so it was never created. Run /apikey new to ask for another.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: *${escapeMrkdwn(input.name)}* was revoked${by} before it was revealed, so it was never created. Run \`/apikey new\` to ask for another.` } }] };
 }

@@ -5,7 +5,7 @@
 import type { KnownBlock, SectionBlock, View } from '@slack/types';
 import type { KeyFacts, RevocationScope } from '../../db/revocations';
 import { CallbackIds, RevokeBlocks } from '../ids';
-import { escapeMrkdwn, scopeList, slackDate } from './format';
+import { escapeMrkdwn, revokedByText, scopeList, slackDate } from './format';
 
 export interface RevokeModalMetadata {
   scope: RevocationScope;
@@ -115,7 +115,7 @@ export function buildRevocationDone(input: { scope: RevocationScope; keys: KeyFa
   if (keys.length === 0) {
     const gone = input.alreadyRevoked;
     const text = gone
-      ? `Nothing to do: ${keyLabel(gone)} was already revoked${gone.revokedBy ? ` by <@${gone.revokedBy}>` : ''}${gone.revokedAt ? ` ${slackDate(gone.revokedAt)}` : ''}${gone.revokedReason ? `: “${escapeMrkdwn(gone.revokedReason)}”` : '.'}`
+      ? `Nothing to do: ${keyLabel(gone)} was already revoked${revokedByText(gone.revokedBy)}${gone.revokedAt ? ` ${slackDate(gone.revokedAt)}` : ''}${gone.revokedReason ? `: “${escapeMrkdwn(gone.revokedReason)}”` : '.'}`
       : 'Nothing to do: no live keys were left to revoke (someone else may have just revoked them).';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:information_source: ${text}` } });
     return modal({ title: 'Nothing revoked', close: 'Close', blocks });

@@ -1,5 +1,5 @@
 /**
- * chat.*, conversations.open, users.info, auth.test and usergroups.users.list.
+ * chat.*, conversations.open, conversations.info, users.info, auth.test and usergroups.users.list.
  *
  * Each handler answers with the fields keyops is likely to read in real Slack
  * responses (ts, channel, message_ts, ...) and with Slack's error codes, so
@@ -89,6 +89,13 @@ const conversationsOpen: Handler = (args) => {
   return { ok: true, channel: { id: `G${digest}`, is_mpim: true } };
 };
 
+/** A channel's name is its id in lower case (as the driver names it in commands). */
+const conversationsInfo: Handler = (args) => {
+  const channel = str(args.channel);
+  if (channel === undefined || !isChannelId(channel)) return slackError('channel_not_found');
+  return { ok: true, channel: { id: channel, name: channel.toLowerCase(), is_channel: channel.startsWith('C'), is_private: channel.startsWith('G'), is_im: channel.startsWith('D') } };
+};
+
 /** Offset of an IANA zone in seconds, as Slack's `tz_offset`; unknown zones count as UTC. */
 function tzOffsetSeconds(tz: string, atMs: number): number {
   try {
@@ -134,6 +141,7 @@ export const chatMethods: Record<string, Handler> = {
   'chat.update': update,
   'chat.delete': remove,
   'conversations.open': conversationsOpen,
+  'conversations.info': conversationsInfo,
   'users.info': usersInfo,
   'auth.test': authTest,
   'usergroups.users.list': usergroupUsers,

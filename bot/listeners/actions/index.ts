@@ -11,6 +11,7 @@ import { registerKeyUsage } from './keyUsage';
 import { registerRotateKey } from './rotateKey';
 import { registerRotationChoices } from './rotationChoice';
 import { registerRevealKey } from './revealKey';
+import { registerReplaceLeakedKey } from './replaceLeakedKey';
 import { registerRevokeKey } from './revokeKey';
 
 export function registerActions(app: App, deps: BotDeps): void {
@@ -26,4 +27,5 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerRotateKey(app, deps);
   registerRotationChoices(app, deps);
   registerKeyUsage(app, deps);
+  registerReplaceLeakedKey(app, deps);
 }

@@ -1,0 +1,123 @@
+/**
+ * The one path every leak takes, whether a person pasted a key into Slack or GitHub found it in a
+ * repository: look the keys up by hash, revoke the live ones through the one revocation statement
+ * (or only report them, as the policy says), audit, and hand the messages to the leak workflow.
+ *
+ * The revocation commits here, before anything else, depending on nothing but PostgreSQL (as the
+ * revocation modal does): a leaked key dies even while Temporal is down. The messages follow
+ * durably from the workflow. Everything is keyed by the leak id, so the same sighting reported
+ * twice (Slack or GitHub retrying) revokes once and tells once.
+ *
+ * The keys themselves are only hashed here: never logged, stored, or put in a workflow input.
+ */
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { recordAudit } from '../db/audit';
+import type { Db } from '../db/client';
+import { KEY_FACTS, commitRevocation } from '../db/revocations';
+import { hashKey } from '../domain/keyHash';
+import { LEAK_ACTOR, leakReason, leakSource, type LeakAction, type LeakInput, type LeakPlace } from '../domain/leak';
+import type { Logger } from '../runtime/log';
+import { TASK_QUEUE } from '../temporal/taskQueue';
+import { leakWorkflow, leakWorkflowId } from '../workflows/leak';
+
+export interface LeakDeps {
+  db: Db;
+  temporal: Client;
+  keyHashSecret: string;
+  clock: () => Date;
+  log: Logger;
+  taskQueue?: string;
+}
+
+/**
+ * What became of one key: `unknown` (keyops never issued it), `not_live` (revoked, expired, or
+ * revoked by someone else a moment ago), `revoked` by this leak, or `reported` to on-call.
+ */
+export type LeakOutcome = 'unknown' | 'not_live' | 'revoked' | 'reported';
+
+export interface LeakReport {
+  keys: readonly string[];
+  action: LeakAction;
+  /**
+   * Where the keys were seen. A function: naming a Slack channel and poster costs two Slack calls,
+   * which run while the keys are looked up, and only when a key was found at all.
+   */
+  describePlace(): Promise<LeakPlace>;
+}
+
+/** One outcome per key, in the order given. */
+export async function handleLeakedKeys(deps: LeakDeps, report: LeakReport): Promise<LeakOutcome[]> {
+  if (report.keys.length === 0) return [];
+  const hashes = report.keys.map((key) => hashKey({ key, secret: deps.keyHashSecret }));
+  const placePromise = report.describePlace();
+  placePromise.catch(() => undefined);
+  const rows = await deps.db.apiKey.findMany({ where: { keyHash: { in: hashes } }, select: { ...KEY_FACTS, keyHash: true } });
+  const byHash = new Map(rows.map((row) => [row.keyHash, row]));
+  const now = deps.clock();
+  const outcomes: LeakOutcome[] = [];
+  for (const hash of hashes) {
+    const row = byHash.get(hash);
+    if (!row) {
+      outcomes.push('unknown');
+      continue;
+    }
+    const place = await placePromise;
+    // A retried delivery finds the key revoked by this very leak: handled again (idempotently), not "not live".
+    const ours = row.revocationId === revocationIdFor(leakIdFor(place, row.id));
+    const live = row.status === 'ACTIVE' && row.expiresAt > now;
+    outcomes.push(live || ours ? await actOnLeak(deps, { keyId: row.id, action: report.action, place, now }) : 'not_live');
+  }
+  return outcomes;
+}
+
+async function actOnLeak(deps: LeakDeps, options: { keyId: string; action: LeakAction; place: LeakPlace; now: Date }): Promise<LeakOutcome> {
+  const { keyId, action, place } = options;
+  const leakId = leakIdFor(place, keyId);
+  const source = leakSource(place);
+  let revocationId: string | null = null;
+  if (action === 'revoke') {
+    revocationId = revocationIdFor(leakId);
+    const revoked = await commitRevocation(deps.db, { revocationId, scope: { kind: 'key', keyId }, actorId: LEAK_ACTOR, reason: leakReason(place), source, via: 'leak', now: options.now });
+    // Revoked a moment ago by someone else (or by another sighting): not this leak's to report.
+    if (revoked.length === 0) return 'not_live';
+  }
+  await recordAudit(deps.db, {
+    actorId: LEAK_ACTOR,
+    action: 'key.leaked',
+    targetType: 'key',
+    targetId: keyId,
+    source,
+    details: { leakId, action, where: place.kind === 'slack' ? { channelId: place.channelId, userId: place.userId, messageTs: place.messageTs } : { url: place.url, source: place.source } },
+    dedupeKey: `leak:${leakId}`,
+  });
+  deps.log.info('leaked key handled', { leakId, keyId, action, where: place.kind });
+  await startLeakWorkflow(deps, { leakId, keyId, action, revocationId, place });
+  return action === 'revoke' ? 'revoked' : 'reported';
+}
+
+function revocationIdFor(leakId: string): string {
+  return `lk_${leakId}`;
+}
+
+/** Same place and key, same id: a retried delivery maps to the leak it already handled. */
+export function leakIdFor(place: LeakPlace, keyId: string): string {
+  if (place.kind === 'slack') return `slack_${place.channelId}_${place.messageTs.replace('.', '_')}_${keyId}`;
+  return `github_${keyId}_${createHash('sha256').update(place.url).digest('hex').slice(0, 16)}`;
+}
+
+async function startLeakWorkflow(deps: LeakDeps, input: LeakInput): Promise<void> {
+  try {
+    await deps.temporal.workflow.start(leakWorkflow, {
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      workflowId: leakWorkflowId(input.leakId),
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      args: [input],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    // The revocation stands; only the messages are missing. Logged for on-call to follow up.
+    deps.log.error('could not start the messages of a leak', { leakId: input.leakId, keyId: input.keyId, error });
+  }
+}
