@@ -7,8 +7,8 @@
 import { randomInt } from 'node:crypto';
 import { encodeChecksum } from '../../domain/keyFormat';
 import { NOT_LIVE_TEXT } from '../../bot/views/leakMessages';
-import type { FakeMessage } from '../support/fakeSlack';
-import { dmChannelFor } from '../support/fakeSlack/ids';
+import type { FakeMessage } from '../../playground/slack';
+import { dmChannelFor } from '../../playground/slack/ids';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 
