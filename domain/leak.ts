@@ -7,6 +7,9 @@
 /** Who revokes a leaked key in the store and the audit log: keyops itself, not a person. */
 export const LEAK_ACTOR = 'keyops';
 
+/** Leak revocations are told apart by this prefix (temporal/resumeRevocationFollowUps.ts leaves them to leaks/resumeLeaks.ts). */
+export const LEAK_REVOCATION_PREFIX = 'lk_';
+
 export type SlackConversationType = 'channel' | 'group' | 'im' | 'mpim';
 
 export type LeakPlace =

@@ -17,7 +17,7 @@ import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import { KEY_FACTS, commitRevocation } from '../db/revocations';
 import { hashKey } from '../domain/keyHash';
-import { LEAK_ACTOR, leakReason, leakSource, type LeakAction, type LeakInput, type LeakPlace } from '../domain/leak';
+import { LEAK_ACTOR, LEAK_REVOCATION_PREFIX, leakReason, leakSource, type LeakAction, type LeakInput, type LeakPlace } from '../domain/leak';
 import type { Logger } from '../runtime/log';
 import { TASK_QUEUE } from '../temporal/taskQueue';
 import { leakWorkflow, leakWorkflowId } from '../workflows/leak';
@@ -75,30 +75,36 @@ export async function handleLeakedKeys(deps: LeakDeps, report: LeakReport): Prom
 async function actOnLeak(deps: LeakDeps, options: { keyId: string; action: LeakAction; place: LeakPlace; now: Date }): Promise<LeakOutcome> {
   const { keyId, action, place } = options;
   const leakId = leakIdFor(place, keyId);
-  const source = leakSource(place);
-  let revocationId: string | null = null;
-  if (action === 'revoke') {
-    revocationId = revocationIdFor(leakId);
-    const revoked = await commitRevocation(deps.db, { revocationId, scope: { kind: 'key', keyId }, actorId: LEAK_ACTOR, reason: leakReason(place), source, via: 'leak', now: options.now });
+  const input: LeakInput = { leakId, keyId, action, revocationId: action === 'revoke' ? revocationIdFor(leakId) : null, place };
+  // Recorded first, with everything needed to finish: a process killed after this line leaves a
+  // leak that the next start-up completes (leaks/resumeLeaks.ts), not a key that silently stays live.
+  await recordAudit(deps.db, { actorId: LEAK_ACTOR, action: 'key.leaked', targetType: 'key', targetId: keyId, source: leakSource(place), details: { leakId, input }, dedupeKey: `leak:${leakId}` });
+  deps.log.info('leaked key found', { leakId, keyId, action, where: place.kind });
+  return completeLeak(deps, { input, now: options.now });
+}
+
+/** Revokes (in revoke mode) and starts the messages. Idempotent: safe to run again for the same leak. */
+export async function completeLeak(deps: LeakDeps, options: { input: LeakInput; now: Date }): Promise<LeakOutcome> {
+  const { input } = options;
+  if (input.revocationId) {
+    const revoked = await commitRevocation(deps.db, {
+      revocationId: input.revocationId,
+      scope: { kind: 'key', keyId: input.keyId },
+      actorId: LEAK_ACTOR,
+      reason: leakReason(input.place),
+      source: leakSource(input.place),
+      via: 'leak',
+      now: options.now,
+    });
     // Revoked a moment ago by someone else (or by another sighting): not this leak's to report.
     if (revoked.length === 0) return 'not_live';
   }
-  await recordAudit(deps.db, {
-    actorId: LEAK_ACTOR,
-    action: 'key.leaked',
-    targetType: 'key',
-    targetId: keyId,
-    source,
-    details: { leakId, action, where: place.kind === 'slack' ? { channelId: place.channelId, userId: place.userId, messageTs: place.messageTs } : { url: place.url, source: place.source } },
-    dedupeKey: `leak:${leakId}`,
-  });
-  deps.log.info('leaked key handled', { leakId, keyId, action, where: place.kind });
-  await startLeakWorkflow(deps, { leakId, keyId, action, revocationId, place });
-  return action === 'revoke' ? 'revoked' : 'reported';
+  await startLeakWorkflow(deps, input);
+  return input.revocationId ? 'revoked' : 'reported';
 }
 
 function revocationIdFor(leakId: string): string {
-  return `lk_${leakId}`;
+  return `${LEAK_REVOCATION_PREFIX}${leakId}`;
 }
 
 /** Same place and key, same id: a retried delivery maps to the leak it already handled. */

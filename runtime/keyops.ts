@@ -20,6 +20,7 @@ import { connectTemporal, pingTemporal } from '../temporal/client';
 import { createKeyLifecycles } from '../temporal/keyLifecycles';
 import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
 import { resumeRevocationFollowUps } from '../temporal/resumeRevocationFollowUps';
+import { resumeLeaks } from '../leaks/resumeLeaks';
 import { createWorker, NativeConnection } from '../temporal/worker';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
 import type { Logger } from './log';
@@ -117,9 +118,13 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         (result) => log.info('revocation follow-ups checked', { ...result }),
         (error: unknown) => log.error('revocation follow-ups check failed', { error }),
       );
+      const leaks = resumeLeaks({ db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, clock, log, taskQueue: options.taskQueue, signal: stopResuming.signal }).then(
+        (result) => log.info('leaks checked', { ...result }),
+        (error: unknown) => log.error('leaks check failed', { error }),
+      );
       stops.push(async () => {
         stopResuming.abort();
-        await resuming;
+        await Promise.all([resuming, leaks]);
       });
     }
 

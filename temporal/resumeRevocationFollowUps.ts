@@ -7,6 +7,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { LEAK_REVOCATION_PREFIX } from '../domain/leak';
 import type { Logger } from '../runtime/log';
 import { revocationWorkflow, revocationWorkflowId } from '../workflows/revocation';
 import { TASK_QUEUE } from './taskQueue';
@@ -24,6 +25,8 @@ export async function resumeRevocationFollowUps(options: { db: Db; client: Clien
   for (const row of rows) {
     if (options.signal?.aborted) break;
     const revocationId = row.revocationId as string;
+    // A leak's revocation is followed up by its leak workflow, resumed by leaks/resumeLeaks.ts.
+    if (revocationId.startsWith(LEAK_REVOCATION_PREFIX)) continue;
     try {
       await options.client.workflow.start(revocationWorkflow, {
         taskQueue: options.taskQueue ?? TASK_QUEUE,

@@ -10,7 +10,11 @@ import { NOT_LIVE_TEXT } from '../../bot/views/leakMessages';
 import type { FakeMessage } from '../../playground/slack';
 import { dmChannelFor } from '../../playground/slack/ids';
 import { eventually } from '../support/eventually';
-import { startHarness, type Harness } from '../support/keyopsHarness';
+import { KEY_HASH_SECRET, startHarness, type Harness } from '../support/keyopsHarness';
+import { recordAudit } from '../../db/audit';
+import { leakIdFor } from '../../leaks/handleLeak';
+import { resumeLeaks } from '../../leaks/resumeLeaks';
+import { createLogger } from '../../runtime/log';
 
 const LEAK_CHANNEL = 'C0LEAKS';
 const GENERAL = 'C0GENERAL';
@@ -106,6 +110,26 @@ describe('a live key pasted into a channel', () => {
     expect(dmsTo(owner)).toHaveLength(1);
     expect(ephemeralsTo(POSTER).filter((m) => m.text === NOT_LIVE_TEXT)).toHaveLength(0);
     await expectNeverRepeated(seeded.key);
+  });
+});
+
+describe('a process killed in the middle of a leak', () => {
+  it('leaves a recorded leak that the next start-up finishes: revoked, everyone told once', async () => {
+    const owner = newOwner();
+    const seeded = await h.seedKey({ ownerId: owner });
+    const place = { kind: 'slack' as const, teamId: 'T0TEST', channelId: GENERAL, channelType: 'channel' as const, channelName: 'c0general', userId: POSTER, userName: 'u0poster', messageTs: nextTs() };
+    const leakId = leakIdFor(place, seeded.id);
+    const input = { leakId, keyId: seeded.id, action: 'revoke' as const, revocationId: `lk_${leakId}`, place };
+    // What a bot killed right after recording the leak leaves behind.
+    await recordAudit(h.db, { actorId: 'keyops', action: 'key.leaked', targetType: 'key', targetId: seeded.id, source: 'slack:T0TEST/C0GENERAL', details: { leakId, input }, dedupeKey: `leak:${leakId}` });
+    const deps = { db: h.db, temporal: h.temporal.client, keyHashSecret: KEY_HASH_SECRET, clock: () => new Date(), log: createLogger({ name: 'test', level: 'error' }) };
+    const first = await resumeLeaks(deps);
+    expect(first.unfinished).toBe(1);
+    expect(await code(seeded.key)).toBe('REVOKED');
+    await h.fake.waitFor(() => dmsTo(owner).find((m) => blocksText(m).includes('Get a replacement')));
+    expect((await resumeLeaks(deps)).unfinished).toBe(0);
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.leak_told', targetId: seeded.id } })) === 3, { what: 'the three leak messages' });
+    expect(dmsTo(owner)).toHaveLength(1);
   });
 });
 
