@@ -9,7 +9,9 @@
  * Bounded memory: a bucket that would be full again is worth nothing and is dropped; beyond
  * `maxSources` addresses the oldest are forgotten (they start over with a full bucket).
  */
+import type { ServerResponse } from 'node:http';
 import { takeToken, type Bucket } from '../domain/rateLimit';
+import { sendJson } from './http';
 
 export interface FailureThrottleOptions {
   /** Failures a source may have in a row before it is throttled. */
@@ -66,4 +68,21 @@ export function createFailureThrottle(options: FailureThrottleOptions = {}): Fai
       return buckets.size;
     },
   };
+}
+
+/**
+ * Charges a failed request to its source; true when the source is over its budget and was
+ * answered 429 instead (api/failureThrottle.ts).
+ */
+export function refuseFlood(options: { deps: { throttle: FailureThrottle; verify?: { clock: () => Date } }; source: string; res: ServerResponse }): boolean {
+  const now = options.deps.verify?.clock().getTime() ?? Date.now();
+  const charge = options.deps.throttle.charge(options.source, now);
+  if (charge.allowed) return false;
+  sendJson(
+    options.res,
+    429,
+    { error: 'too_many_failures', message: `too many failed verifications from this address; retry in ${charge.retryAfterSeconds} s (valid keys are still answered)` },
+    { 'retry-after': charge.retryAfterSeconds },
+  );
+  return true;
 }

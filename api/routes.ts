@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../runtime/log';
 import type { Db } from '../db/client';
-import { createFailureThrottle, type FailureThrottle } from './failureThrottle';
+import { createFailureThrottle, refuseFlood, type FailureThrottle } from './failureThrottle';
+import { GATEWAY_AUTHORIZE_PATH, answerAuthorize } from './gatewayAuthorize';
 import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
@@ -59,6 +60,10 @@ export function createApiRoutes(options: ApiDeps): RouteHandler {
     if (path === '/v1/keys/verify') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerVerify({ deps, req, res, expectedToken });
+      return true;
+    }
+    if (path === GATEWAY_AUTHORIZE_PATH) {
+      await answerAuthorize({ deps, req, res, expectedToken });
       return true;
     }
     const chart = CHART_PATH_RE.exec(path ?? '');
@@ -165,21 +170,3 @@ async function answerVerify(options: Routed): Promise<void> {
   if ((result.code === 'NOT_FOUND' || result.code === 'MALFORMED') && refuseFlood({ deps: options.deps, source, res })) return;
   sendJson(res, 200, result);
 }
-
-/**
- * Charges a failed request to its source; true when the source is over its budget and was
- * answered 429 instead (api/failureThrottle.ts).
- */
-export function refuseFlood(options: { deps: { throttle: FailureThrottle; verify?: VerifyDeps }; source: string; res: ServerResponse }): boolean {
-  const now = options.deps.verify?.clock().getTime() ?? Date.now();
-  const charge = options.deps.throttle.charge(options.source, now);
-  if (charge.allowed) return false;
-  sendJson(
-    options.res,
-    429,
-    { error: 'too_many_failures', message: `too many failed verifications from this address; retry in ${charge.retryAfterSeconds} s (valid keys are still answered)` },
-    { 'retry-after': charge.retryAfterSeconds },
-  );
-  return true;
-}
-

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFailureThrottle, type FailureThrottleOptions } from '../../api/failureThrottle';
 import { createKeyLookup } from '../../api/keyLookup';
+import { createLocalRateLimiter } from '../../api/rateLimiter';
 import { createApiRoutes, type HealthCheck } from '../../api/routes';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import type { VerifyDeps } from '../../api/verify';
@@ -33,6 +34,8 @@ export async function startApiServer(options: {
   usageRoutes?: boolean;
   /** The budget of failed verifications per source address; the product's defaults otherwise. */
   failureThrottle?: FailureThrottleOptions;
+  /** Enforce the policy's per-key rate limits (in process), as an API process does. */
+  limits?: boolean;
 }): Promise<ApiServer> {
   const database = await createTestDatabase();
   const db = createDb({ databaseUrl: database.url });
@@ -40,7 +43,7 @@ export async function startApiServer(options: {
   const lookup = createKeyLookup({ databaseUrl: database.url, log: options.log });
   let lookups = 0;
   const clock = () => new Date();
-  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage };
+  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage, ...(options.limits ? { limiter: createLocalRateLimiter() } : {}) };
   const routes = createApiRoutes({
     verify,
     ...(options.usageRoutes
