@@ -14,6 +14,7 @@ import { seedKeys, type SeededKey } from '../support/seedKeys';
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
 const BURST = 5;
+// A failure earned back every 4 s: a loaded machine cannot earn one back while the burst is spent.
 const { policy } = loadPolicy(undefined);
 const log = createLogger({ name: 'test', sink: () => undefined });
 
@@ -22,7 +23,7 @@ let valid: SeededKey;
 let revoked: SeededKey;
 
 beforeAll(async () => {
-  api = await startApiServer({ policy, keyHashSecret: SECRET, verifyApiToken: TOKEN, log, failureThrottle: { burst: BURST, perSecond: 1 } });
+  api = await startApiServer({ policy, keyHashSecret: SECRET, verifyApiToken: TOKEN, log, failureThrottle: { burst: BURST, perSecond: 0.25 } });
   [valid, revoked] = (await seedKeys(api.db, { policy, keyHashSecret: SECRET, keys: [{ ownerId: 'U0OWNER', environment: 'production' }, { ownerId: 'U0OWNER', status: 'REVOKED' }] })) as [SeededKey, SeededKey];
 });
 
