@@ -5,6 +5,7 @@
 import { WebClient } from '@slack/web-api';
 import type { HomeView, KnownBlock } from '@slack/types';
 import { KeyopsError } from '../domain/errors';
+import { countSlackCalls } from './slackCallMetrics';
 
 export interface SlackMessage {
   text: string;
@@ -74,7 +75,7 @@ export function isSlackResponseUrl(url: string, apiUrl?: string): boolean {
 
 export function createSlackGateway(options: { botToken?: string; apiUrl?: string }): SlackGateway {
   const client = options.botToken
-    ? new WebClient(options.botToken, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 2 } })
+    ? countSlackCalls(new WebClient(options.botToken, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 2 } }))
     : null;
   const web = (): WebClient => {
     if (client) return client;

@@ -11,7 +11,8 @@ import type { RateDecision } from '../domain/rateLimit';
 import type { QuotaNotices } from './quotaNotices';
 import type { RateLimiter } from './rateLimiter';
 import type { UsageRecorder } from './usage';
-import type { KeyRecord, VerifyCache } from './verifyCache';
+import { verifyCacheLookups, verifyOutcomes } from '../runtime/metrics';
+import type { CachedLookup, KeyRecord, VerifyCache } from './verifyCache';
 
 export type VerifyCode = 'VALID' | 'NOT_FOUND' | 'MALFORMED' | 'REVOKED' | 'EXPIRED' | 'PENDING' | 'RATE_LIMITED';
 /** Only where the caller names the scopes it requires (gateway forward-auth): a valid key without one of them. */
@@ -72,6 +73,12 @@ export interface VerifyDeps {
 export function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult>;
 export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[] }): Promise<AuthorizeResult>;
 export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
+  const result = await decideKey(deps, candidate, options);
+  verifyOutcomes.inc({ code: result.code });
+  return result;
+}
+
+async function decideKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
   const parsed = parseKey(candidate);
   if (!parsed.ok) return { valid: false, code: 'MALFORMED', keyId: null };
   // Another deployment's prefix or an unknown environment tag cannot be ours: no lookup needed.
@@ -111,6 +118,7 @@ function codeFor(key: KeyRecord, now: Date): 'VALID' | 'REVOKED' | 'PENDING' | '
 
 export async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
   const cached = deps.cache?.get(hash);
+  countCacheLookup(deps.cache, cached);
   if (cached) return cached.record;
   const token = deps.cache?.begin() ?? 0;
   const record = await deps.findKey(hash);
@@ -124,6 +132,7 @@ export async function lookupKeys(deps: VerifyDeps, hashes: readonly string[]): P
   const misses: string[] = [];
   for (const hash of new Set(hashes)) {
     const cached = deps.cache?.get(hash);
+    countCacheLookup(deps.cache, cached);
     if (cached) found.set(hash, cached.record);
     else misses.push(hash);
   }
@@ -136,4 +145,8 @@ export async function lookupKeys(deps: VerifyDeps, hashes: readonly string[]): P
     found.set(hash, record);
   }
   return found;
+}
+
+function countCacheLookup(cache: VerifyCache | undefined, cached: CachedLookup | undefined): void {
+  verifyCacheLookups.inc({ result: !cache?.live ? 'off' : cached ? 'hit' : 'miss' });
 }

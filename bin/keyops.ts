@@ -10,7 +10,7 @@ import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
 import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
-import { installTemporalLogging } from '../temporal/runtime';
+import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
 import { onShutdownSignal } from '../runtime/shutdown';
@@ -21,7 +21,8 @@ const log = createLogger({ name: 'keyops' });
 
 async function main(): Promise<void> {
   const started = Date.now();
-  installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }) });
+  const sdkMetricsAddress = await freeLoopbackAddress();
+  const sdkMetrics = installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }), metricsBindAddress: sdkMetricsAddress }) ? sdkMetricsReader(sdkMetricsAddress) : undefined;
   const env = parseEnv();
   const { policy, file: policyFile } = loadPolicy(env.POLICY_FILE);
   const dataDir = path.resolve(env.KEYOPS_DATA_DIR);
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       host: env.HOST ?? (playground ? '127.0.0.1' : undefined),
       ...(playground && { pages: playground.routes }),
       log,
+      sdkMetrics,
     });
     cleanups.push(() => keyops.stop());
     if (playground && keyops.url) {

@@ -5,7 +5,7 @@
 import { ConfigError, parseEnv, requireEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
-import { installTemporalLogging } from '../temporal/runtime';
+import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
 import { onShutdownSignal } from '../runtime/shutdown';
@@ -13,7 +13,8 @@ import { onShutdownSignal } from '../runtime/shutdown';
 export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
   const log = createLogger({ name: `keyops-${role}` });
   const main = async (): Promise<void> => {
-    installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }) });
+    const sdkMetricsAddress = await freeLoopbackAddress();
+    const sdkMetrics = installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }), metricsBindAddress: sdkMetricsAddress }) ? sdkMetricsReader(sdkMetricsAddress) : undefined;
     const env = requireEnv(parseEnv(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEY_HASH_SECRET', ...(role === 'api' ? (['VERIFY_API_TOKEN'] as const) : [])]);
     const { policy } = loadPolicy(env.POLICY_FILE);
     const slack = slackConfigFrom(env);
@@ -31,6 +32,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
       log,
+      sdkMetrics,
       // One process migrates (the worker, usually deployed first); the others expect the schema.
       migrate: role === 'worker',
     };

@@ -6,6 +6,7 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import { isKeyopsError } from '../domain/errors';
+import { countSlackCalls } from '../activities/slackCallMetrics';
 import { boltLogger } from './boltLogger';
 import type { BotDeps } from './deps';
 import { registerActions } from './listeners/actions';
@@ -44,6 +45,10 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
   // them, so a SIGTERM does not cut a reveal or a revocation in half.
   const inFlight = trackInFlight();
   app.use(async ({ next }) => inFlight.run(next));
+  app.use(async ({ client, next }) => {
+    countSlackCalls(client);
+    await next();
+  });
 
   registerCommands(app, options.deps);
   registerActions(app, options.deps);

@@ -1,5 +1,5 @@
 /**
- * One HTTP server per process: Slack's events (when the bot runs here), health and the API.
+ * One HTTP server per process: Slack's events (when the bot runs here), health, metrics and the API.
  */
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,7 @@ import { sendJson } from '../api/http';
 import type { RouteHandler } from '../api/routes';
 import { SLACK_EVENTS_PATH } from '../bot/app';
 import type { Logger } from './log';
+import { httpRequestSeconds } from './metrics';
 import { handleWithRequestContext } from './requestContext';
 
 export interface RunningHttpServer {
@@ -15,10 +16,19 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger; onRequestFinished?: Parameters<typeof handleWithRequestContext>[0]['onFinish'] }): Promise<RunningHttpServer> {
-  const server = http.createServer((req, res) => handleWithRequestContext({ req, res, log: options.log, onFinish: options.onRequestFinished, handle: () => answer(req, res) }));
+export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger; metrics?: () => Promise<{ contentType: string; body: string }> }): Promise<RunningHttpServer> {
+  const server = http.createServer((req, res) => handleWithRequestContext({ req, res, log: options.log, onFinish: observeRequest, handle: () => answer(req, res) }));
   const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics' && options.metrics) {
+      const render = options.metrics;
+      req.resume();
+      render().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        (error: unknown) => (options.log.error('metrics failed', { error }), sendJson(res, 500, { error: 'internal_error' })),
+      );
+      return;
+    }
     if (path === SLACK_EVENTS_PATH) {
       if (options.slack) return options.slack(req, res);
       req.resume();
@@ -51,4 +61,8 @@ export async function startHttpServer(options: { port: number; host?: string; ro
         server.closeIdleConnections();
       }),
   };
+}
+
+function observeRequest(done: { route: string; method: string; status: number; seconds: number }): void {
+  httpRequestSeconds.observe({ route: done.route, method: done.method, status: String(done.status) }, done.seconds);
 }

@@ -22,7 +22,9 @@ import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
 import { resumeRevocationFollowUps } from '../temporal/resumeRevocationFollowUps';
 import { resumeLeaks } from '../leaks/resumeLeaks';
 import { createWorker, NativeConnection } from '../temporal/worker';
+import { readStoreCounts } from '../db/storeCounts';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
+import { renderMetrics, setKeyChangeListenerProbe, setStoreProbe } from './metrics';
 import type { Logger } from './log';
 
 export interface KeyopsOptions {
@@ -47,6 +49,8 @@ export interface KeyopsOptions {
   clock?: () => Date;
   migrate?: boolean;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The Temporal SDK's own metrics (temporal/runtime.ts), appended to /metrics. */
+  sdkMetrics?: () => Promise<string>;
   taskQueue?: string;
 }
 
@@ -74,6 +78,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
 
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
     const lifecycles = createKeyLifecycles({ client: temporal.client, taskQueue: options.taskQueue });
+    let workerState: (() => string) | null = null;
     if (options.roles.worker) {
       const connection = await NativeConnection.connect({ address: options.temporal.address });
       const activityLog = log.child({ name: 'activities' });
@@ -89,6 +94,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       });
       const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
       const running = worker.run();
+      workerState = () => worker.getState();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
       stops.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -147,7 +153,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       : null;
 
     let server: RunningHttpServer | null = null;
-    if (options.roles.api || options.roles.bot) {
+    // Every role serves HTTP: a worker answers /healthz and /metrics too.
+    {
       // Pushed before the server, so it stops after it: usage counted by the last requests is flushed.
       let verify: VerifyDeps | undefined;
       let ingest: UsageIngestDeps | undefined;
@@ -174,8 +181,18 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
       ];
+      if (workerState) {
+        const state = workerState;
+        healthChecks.push({
+          name: 'worker',
+          check: async () => {
+            if (state() !== 'RUNNING') throw new Error(`worker is ${state().toLowerCase()}`);
+          },
+        });
+      }
       if (listener) {
         const changes = listener;
+        setKeyChangeListenerProbe(() => changes.subscribed);
         // Without its change listener the verify cache is off (fail closed): every verification
         // reads the database. Slower, still correct, so reported but not unhealthy.
         healthChecks.push({
@@ -196,7 +213,9 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       });
       const pages = options.pages;
       const routes: RouteHandler = pages ? async (req, res) => (await pages(req, res)) || apiRoutes(req, res) : apiRoutes;
-      server = await startHttpServer({ port: options.port, host: options.host, routes, slack: slackApp?.requestListener ?? null, log });
+      setStoreProbe(() => readStoreCounts(db));
+      const metrics = (): ReturnType<typeof renderMetrics> => renderMetrics(options.sdkMetrics);
+      server = await startHttpServer({ port: options.port, host: options.host, routes, slack: slackApp?.requestListener ?? null, log, metrics });
       const running = server;
       stops.push(() => running.close());
       log.info('http listening', { url: server.url, slack: slackApp ? (slackApp.requestListener ? 'http' : 'socket-mode') : 'not configured' });

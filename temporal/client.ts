@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { workflowStartMetrics } from './startMetrics';
 
 export interface TemporalHandle {
   client: Client;
@@ -8,7 +9,7 @@ export interface TemporalHandle {
 
 export async function connectTemporal(options: { address: string; namespace: string; connectTimeoutMs?: number }): Promise<TemporalHandle> {
   const connection = await Connection.connect({ address: options.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) });
-  const client = new Client({ connection, namespace: options.namespace });
+  const client = new Client({ connection, namespace: options.namespace, interceptors: { workflow: [workflowStartMetrics] } });
   return { client, connection, close: () => connection.close() };
 }
 
