@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { parseKey } from '../domain/keyFormat';
-import { hashKey } from '../domain/keyHash';
+import { keyHashCandidates } from '../domain/keyHash';
 import { KEY_ID_RE } from '../domain/ids';
 import type { UsageOutcome, UsageRecorder } from './usage';
 import type { VerifyDeps } from './verify';
@@ -42,13 +42,13 @@ export interface UsageIngestResult {
   rejected: Array<{ index: number; reason: string }>;
 }
 
-type Judged = { ok: true; ref: { keyId: string } | { keyHash: string }; outcome: Omit<UsageOutcome, 'keyId'> } | { ok: false; reason: string };
+type Judged = { ok: true; ref: { keyId: string } | { keyHashes: string[] }; outcome: Omit<UsageOutcome, 'keyId'> } | { ok: false; reason: string };
 
 export async function ingestUsage(deps: UsageIngestDeps, entries: readonly unknown[]): Promise<UsageIngestResult> {
   const now = deps.verify.clock().getTime();
   const judged = entries.map((entry) => judgeEntry(entry, { now, deps }));
   const keyIds = [...new Set(judged.flatMap((j) => (j.ok && 'keyId' in j.ref ? [j.ref.keyId] : [])))];
-  const hashes = judged.flatMap((j) => (j.ok && 'keyHash' in j.ref ? [j.ref.keyHash] : []));
+  const hashes = judged.flatMap((j) => (j.ok && 'keyHashes' in j.ref ? j.ref.keyHashes : []));
   // One query for the batch's key ids and one for its full keys, whatever the batch's size.
   const [known, byHash] = await Promise.all([
     keyIds.length === 0 ? new Set<string>() : deps.db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true } }).then((rows) => new Set(rows.map((k) => k.id))),
@@ -57,7 +57,7 @@ export async function ingestUsage(deps: UsageIngestDeps, entries: readonly unkno
   const result: UsageIngestResult = { accepted: 0, rejected: [] };
   judged.forEach((j, index) => {
     if (!j.ok) return void result.rejected.push({ index, reason: j.reason });
-    const keyId = 'keyId' in j.ref ? (known.has(j.ref.keyId) ? j.ref.keyId : null) : byHash.get(j.ref.keyHash)?.id;
+    const keyId = 'keyId' in j.ref ? (known.has(j.ref.keyId) ? j.ref.keyId : null) : j.ref.keyHashes.map((hash) => byHash.get(hash)?.id).find(Boolean);
     if (!keyId) return void result.rejected.push({ index, reason: 'unknown key: no key in keyops has that id or value' });
     deps.usage.recordOutcome({ keyId, ...j.outcome });
     result.accepted += 1;
@@ -83,5 +83,6 @@ function judgeEntry(entry: unknown, options: { now: number; deps: UsageIngestDep
   }
   const parsedKey = parseKey(key as string);
   if (!parsedKey.ok) return { ok: false, reason: 'key: malformed (wrong shape or checksum)' };
-  return { ok: true, ref: { keyHash: hashKey({ key: key as string, secret: options.deps.verify.keyHashSecret }) }, outcome };
+  const { verify } = options.deps;
+  return { ok: true, ref: { keyHashes: keyHashCandidates({ key: key as string, secret: verify.keyHashSecret, previous: verify.previousKeyHashSecrets ?? [] }) }, outcome };
 }

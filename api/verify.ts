@@ -5,7 +5,7 @@
  * while it is live, and to the database otherwise.
  */
 import { parseKey } from '../domain/keyFormat';
-import { hashKey } from '../domain/keyHash';
+import { keyHashCandidates } from '../domain/keyHash';
 import { findEnvironmentByTag, rateLimitFor, type Policy } from '../domain/policy';
 import type { RateDecision } from '../domain/rateLimit';
 import type { QuotaNotices } from './quotaNotices';
@@ -59,6 +59,8 @@ export interface VerifyDeps {
   findKeys?(hashes: readonly string[]): Promise<Map<string, KeyRecord>>;
   policy: Policy;
   keyHashSecret: string;
+  /** KEY_HASH_SECRET_PREVIOUS: keys hashed under these still verify (a rotation in progress). */
+  previousKeyHashSecrets?: readonly string[];
   clock: () => Date;
   /** Lookups by hash; without one, every verification reads the database. */
   cache?: VerifyCache;
@@ -85,7 +87,7 @@ async function decideKey(deps: VerifyDeps, candidate: string, options?: { requir
   if (parsed.key.prefix !== deps.policy.keyPrefix || !findEnvironmentByTag(deps.policy, parsed.key.envTag)) {
     return { valid: false, code: 'NOT_FOUND', keyId: null };
   }
-  const key = await lookupKey(deps, hashKey({ key: candidate, secret: deps.keyHashSecret }));
+  const key = await lookupByPlaintext(deps, candidate);
   if (!key) return { valid: false, code: 'NOT_FOUND', keyId: null };
   const now = deps.clock();
   let code: AuthorizeCode = codeFor(key, now);
@@ -114,6 +116,18 @@ function codeFor(key: KeyRecord, now: Date): 'VALID' | 'REVOKED' | 'PENDING' | '
   if (key.status === 'PENDING_REVEAL') return 'PENDING';
   if (key.status === 'EXPIRED' || key.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
   return 'VALID';
+}
+
+/**
+ * A key by its value, whichever configured secret and hash form it was stored under: the current
+ * form first (a live key costs one lookup, usually a cache hit), the others together only on a
+ * miss (lookups in one turn share one query).
+ */
+export async function lookupByPlaintext(deps: VerifyDeps, plaintext: string): Promise<KeyRecord | null> {
+  const [current, ...others] = keyHashCandidates({ key: plaintext, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] });
+  const found = await lookupKey(deps, current as string);
+  if (found || others.length === 0) return found;
+  return (await Promise.all(others.map((hash) => lookupKey(deps, hash)))).find((record) => record !== null) ?? null;
 }
 
 export async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {

@@ -31,6 +31,7 @@ export async function startVerifyService(options: {
   databaseUrl: string;
   policy: Policy;
   keyHashSecret: string;
+  previousKeyHashSecrets?: readonly string[];
   clock: () => Date;
   log: Logger;
   cache?: VerifyCacheOptions;
@@ -63,7 +64,7 @@ export async function startVerifyService(options: {
   // it is ready should normally be caching.
   if (!(await listener.ready)) log.warn('key change listener not subscribed yet; verify reads the database until it is');
   return {
-    deps: { findKey: lookup.find, findKeys: lookup.findMany, policy: options.policy, keyHashSecret: options.keyHashSecret, clock: options.clock, cache, usage, limiter, ...(quotaNotices ? { quotaNotices } : {}) },
+    deps: { findKey: lookup.find, findKeys: lookup.findMany, policy: options.policy, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock: options.clock, cache, usage, limiter, ...(quotaNotices ? { quotaNotices } : {}) },
     listener,
     usage,
     quotaNotices,

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       policy,
       slack,
       keyHashSecret: env.KEY_HASH_SECRET ?? (generated?.keyHashSecret as string),
+      previousKeyHashSecrets: env.KEY_HASH_SECRET_PREVIOUS,
       verifyApiToken,
       redisUrl: env.REDIS_URL,
       publicUrl: env.PUBLIC_URL,

@@ -26,6 +26,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       policy,
       slack,
       keyHashSecret: env.KEY_HASH_SECRET,
+      previousKeyHashSecrets: env.KEY_HASH_SECRET_PREVIOUS,
       verifyApiToken: env.VERIFY_API_TOKEN,
       redisUrl: env.REDIS_URL,
       publicUrl: env.PUBLIC_URL,

@@ -16,6 +16,8 @@ export interface BotDeps {
   roles: RoleResolver;
   /** To look up a pasted full key by its hash (`/apikey revoke <key>`, `/apikey rotate <key>`). */
   keyHashSecret: string;
+  /** KEY_HASH_SECRET_PREVIOUS: keys hashed under these are still found by their value. */
+  previousKeyHashSecrets?: readonly string[];
   /** Clicks that change a key (Extend, Keep, Rotate) are updates to its lifecycle workflow. */
   lifecycles: KeyLifecycles;
   /** The API's public address: usage messages then show a chart at a signed URL. */

@@ -43,6 +43,10 @@ export const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalText,
   VERIFY_API_TOKEN: secret(16),
   KEY_HASH_SECRET: secret(32),
+  /** Older KEY_HASH_SECRETs, space- or comma-separated, during a rotation: keys hashed under them still verify. */
+  KEY_HASH_SECRET_PREVIOUS: optionalText
+    .transform((v) => (v === undefined ? [] : v.split(/[\s,]+/).filter((s) => s.length > 0)))
+    .refine((list) => list.every((s) => s.length >= 32), 'every secret must be at least 32 characters'),
   POLICY_FILE: optionalText,
   /** Where the API is reachable from Slack (for the usage chart's signed image URL); unset, no chart. */
   PUBLIC_URL: optionalText.pipe(z.url().optional()),

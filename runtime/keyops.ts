@@ -35,6 +35,8 @@ export interface KeyopsOptions {
   /** Null runs everything but Slack (start-up says what to set). */
   slack: SlackConfig | null;
   keyHashSecret: string;
+  /** KEY_HASH_SECRET_PREVIOUS: keys hashed under these still verify and are still found by value. */
+  previousKeyHashSecrets?: readonly string[];
   verifyApiToken: string | undefined;
   /** Rate limits across API processes (REDIS_URL). */
   redisUrl?: string;
@@ -146,6 +148,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             log: log.child({ name: 'bot' }),
             roles: createRoleResolver({ policy: options.policy, directory: slack, log }),
             keyHashSecret: options.keyHashSecret,
+            previousKeyHashSecrets: options.previousKeyHashSecrets ?? [],
             lifecycles,
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
           },
@@ -165,6 +168,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
           databaseUrl: options.databaseUrl,
           policy: options.policy,
           keyHashSecret: options.keyHashSecret,
+          previousKeyHashSecrets: options.previousKeyHashSecrets ?? [],
           clock,
           log: log.child({ name: 'api' }),
           redisUrl: options.redisUrl,

@@ -11,7 +11,7 @@
  */
 import { COMMAND } from '../ids';
 import { parseKey } from '../../domain/keyFormat';
-import { hashKey } from '../../domain/keyHash';
+import { keyHashCandidates } from '../../domain/keyHash';
 import { normalizeMaskedKey } from '../../domain/keyMask';
 import { KEY_ID_RE } from '../../domain/ids';
 import { findEnvironment, type Policy } from '../../domain/policy';
@@ -19,7 +19,7 @@ import { findEnvironment, type Policy } from '../../domain/policy';
 export type RevokeTarget =
   | { kind: 'id'; keyId: string }
   | { kind: 'masked'; maskedKey: string }
-  | { kind: 'secret'; keyHash: string }
+  | { kind: 'secret'; keyHashes: string[] }
   | { kind: 'user'; userId: string }
   | { kind: 'environment'; environment: string };
 
@@ -38,7 +38,7 @@ export function revokeUsage(policy: Policy): string {
   );
 }
 
-export function parseRevokeTarget(options: { args: readonly string[]; policy: Policy; keyHashSecret: string }): ParsedRevokeTarget {
+export function parseRevokeTarget(options: { args: readonly string[]; policy: Policy; keyHashSecret: string; previousKeyHashSecrets?: readonly string[] }): ParsedRevokeTarget {
   const { args, policy } = options;
   // A mention's name part may hold spaces, which split it into several arguments.
   const mention = MENTION_RE.exec(args.join(' '));
@@ -50,7 +50,7 @@ export function parseRevokeTarget(options: { args: readonly string[]; policy: Po
   const masked = normalizeMaskedKey(text);
   if (masked) return { ok: true, target: { kind: 'masked', maskedKey: masked } };
   const key = parseKey(text);
-  if (key.ok) return { ok: true, target: { kind: 'secret', keyHash: hashKey({ key: text, secret: options.keyHashSecret }) } };
+  if (key.ok) return { ok: true, target: { kind: 'secret', keyHashes: keyHashCandidates({ key: text, secret: options.keyHashSecret, previous: options.previousKeyHashSecrets ?? [] }) } };
   if (key.reason === 'CHECKSUM') {
     return { ok: false, message: 'That looks like a key, but its checksum does not match: a character was changed or lost in the copy. Paste it again, or give its id or masked form.' };
   }

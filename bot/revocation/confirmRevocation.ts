@@ -41,7 +41,7 @@ export async function confirmRevocation(ask: RevocationAsk): Promise<void> {
     case 'id':
       return confirmOne(ask, await deps.db.apiKey.findUnique({ where: { id: target.keyId }, select: KEY_FACTS }), 'No key has that id. `/apikey list` shows yours.');
     case 'secret':
-      return confirmOne(ask, await deps.db.apiKey.findUnique({ where: { keyHash: target.keyHash }, select: KEY_FACTS }), 'No key in keyops has that value (it may come from another system, or was never revealed). Nothing was revoked.');
+      return confirmOne(ask, await deps.db.apiKey.findFirst({ where: { keyHash: { in: target.keyHashes } }, select: KEY_FACTS }), 'No key in keyops has that value (it may come from another system, or was never revealed). Nothing was revoked.');
     case 'masked':
       return confirmMasked(ask, target.maskedKey);
     case 'user':

@@ -36,7 +36,7 @@ export async function showUsageFor(ask: UsageAsk & { target: UsageTarget }): Pro
   const key =
     target.kind === 'id'
       ? await deps.db.apiKey.findUnique({ where: { id: target.keyId }, select: KEY_COLUMNS })
-      : await deps.db.apiKey.findUnique({ where: { keyHash: target.keyHash }, select: KEY_COLUMNS });
+      : await deps.db.apiKey.findFirst({ where: { keyHash: { in: target.keyHashes } }, select: KEY_COLUMNS });
   if (!key) return ask.reply('No key in keyops matches that. `/apikey list` shows yours.');
   if (!(await canReadUsage({ roles: deps.roles, userId: ask.userId, ownerId: key.ownerId }))) {
     deps.log.info('usage refused', { userId: ask.userId, keyId: key.id });

@@ -132,6 +132,7 @@ describe('key request activities, retried', () => {
     const url = env.fake.createResponseUrl({ channelId: i.channelId, userId: i.requesterId });
     const first = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealClick(url, i), clickerId: i.requesterId });
     const hash = (await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash;
+    expect(hash).toMatch(/^k[0-9a-f]{8}\$[0-9a-f]{64}$/); // named by the secret's id, so the secret can be rotated
     const again = await env.activities.revealKey({ keyId: i.keyId, responseUrl: sealClick(url, i), clickerId: i.requesterId });
     expect(again).toEqual(first);
     expect((await env.db.apiKey.findUniqueOrThrow({ where: { id: i.keyId } })).keyHash).toBe(hash);

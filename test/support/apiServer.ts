@@ -27,6 +27,7 @@ export interface ApiServer {
 export async function startApiServer(options: {
   policy: Policy;
   keyHashSecret: string;
+  previousKeyHashSecrets?: string[];
   verifyApiToken: string;
   log: Logger;
   healthChecks?: HealthCheck[];
@@ -43,7 +44,7 @@ export async function startApiServer(options: {
   const lookup = createKeyLookup({ databaseUrl: database.url, log: options.log });
   let lookups = 0;
   const clock = () => new Date();
-  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, clock, usage, ...(options.limits ? { limiter: createLocalRateLimiter() } : {}) };
+  const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock, usage, ...(options.limits ? { limiter: createLocalRateLimiter() } : {}) };
   const routes = createApiRoutes({
     verify,
     ...(options.usageRoutes

@@ -1,7 +1,7 @@
 import { parseRevokeTarget } from '../../../bot/forms/revokeTarget';
 import { loadPolicy } from '../../../config/policyFile';
 import { mintKey } from '../../../domain/keyFormat';
-import { hashKey } from '../../../domain/keyHash';
+import { keyHashCandidates } from '../../../domain/keyHash';
 
 const { policy } = loadPolicy(undefined);
 const SECRET = 'unit-test-hash-secret-0123456789abcdef';
@@ -20,7 +20,7 @@ describe('parseRevokeTarget', () => {
   it('turns a full key into its hash and keeps nothing else of it', () => {
     const key = mintKey({ prefix: 'ko', envTag: 'live' });
     const result = parse(key);
-    expect(result).toEqual({ ok: true, target: { kind: 'secret', keyHash: hashKey({ key, secret: SECRET }) } });
+    expect(result).toEqual({ ok: true, target: { kind: 'secret', keyHashes: keyHashCandidates({ key, secret: SECRET }) } });
     expect(JSON.stringify(result)).not.toContain(key.slice(8, 34));
     // Pasted inside code marks or quotes, as people do.
     expect(parse(`\`${key}\``)).toEqual(result);

@@ -14,7 +14,7 @@ export const revokeSubcommand: Subcommand = {
     const reply = async (message: Message | string): Promise<void> => {
       await respond({ response_type: 'ephemeral', ...(typeof message === 'string' ? { text: message } : message) });
     };
-    const parsed = parseRevokeTarget({ args, policy: deps.policy, keyHashSecret: deps.keyHashSecret });
+    const parsed = parseRevokeTarget({ args, policy: deps.policy, keyHashSecret: deps.keyHashSecret, previousKeyHashSecrets: deps.previousKeyHashSecrets ?? [] });
     if (!parsed.ok) return reply(parsed.message);
     deps.log.info('revocation asked', { userId: command.user_id, channelId: command.channel_id, via: parsed.target.kind });
     await confirmRevocation({

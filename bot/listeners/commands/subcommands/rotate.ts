@@ -9,7 +9,7 @@ export const rotateSubcommand: Subcommand = {
   run: async ({ args, command: { ack, respond, client, command }, deps }) => {
     await ack();
     const answer = async (text: string): Promise<void> => void (await respond({ response_type: 'ephemeral', text }));
-    const parsed = parseKeyReference({ text: args.join(' '), keyHashSecret: deps.keyHashSecret, subcommand: 'rotate' });
+    const parsed = parseKeyReference({ text: args.join(' '), keyHashSecret: deps.keyHashSecret, previousKeyHashSecrets: deps.previousKeyHashSecrets ?? [], subcommand: 'rotate' });
     if (!parsed.ok) return answer(parsed.message);
     const found = await findReferencedKey(deps.db, { ref: parsed.ref, ownerId: (await isAdmin(deps, command.user_id)) ? null : command.user_id });
     if (!found.ok) return answer(found.message);

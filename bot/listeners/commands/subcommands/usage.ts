@@ -29,7 +29,7 @@ export const usageSubcommand: Subcommand = {
     const reply = async (message: Message | string): Promise<void> => {
       await respond({ response_type: 'ephemeral', ...(typeof message === 'string' ? { text: message } : message) });
     };
-    const parsed = parseUsageTarget({ args, policy: deps.policy, keyHashSecret: deps.keyHashSecret });
+    const parsed = parseUsageTarget({ args, policy: deps.policy, keyHashSecret: deps.keyHashSecret, previousKeyHashSecrets: deps.previousKeyHashSecrets ?? [] });
     if (!parsed.ok) return reply(parsed.message);
     await showUsageFor({ deps, userId: command.user_id, target: parsed.target, reply });
   },
