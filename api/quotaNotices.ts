@@ -1,11 +1,13 @@
 /**
  * Tells a key's owner when it has used 80% and 100% of its monthly quota, once per key, month and
- * threshold however many API processes see it cross. Each notice is claimed first by an audit
- * event with a dedupe key (a unique index), then posted; a post that fails gives the claim back,
- * so a later verification tries again. Verification never waits for any of it.
+ * threshold however many API processes see it cross. Each notice is claimed first (a row in
+ * quota_notice_claims, unique per key, month and threshold), then posted and audited; a post that
+ * fails gives the claim back, so a later verification tries again. The audit log itself is
+ * append-only. Verification never waits for any of it.
  */
 import type { SlackGateway } from '../activities/slackGateway';
 import { buildQuotaNotice } from '../bot/views/quotaNotice';
+import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import { nextMonthStart, quotaMonth } from '../domain/rateLimit';
 import type { Logger } from '../runtime/log';
@@ -25,10 +27,7 @@ export function createQuotaNotices(options: { db: Db; slack: Pick<SlackGateway, 
   const pending = new Set<Promise<void>>();
 
   const send = async (use: { keyId: string; ownerId: string; used: number; quota: number; now: Date }, threshold: number, dedupeKey: string): Promise<void> => {
-    const claim = await db.auditEvent.createMany({
-      data: [{ actorId: 'api', action: 'key.quota_notice', targetType: 'key', targetId: use.keyId, source: 'api', details: { threshold, used: use.used, quota: use.quota }, dedupeKey }],
-      skipDuplicates: true,
-    });
+    const claim = await db.quotaNoticeClaim.createMany({ data: [{ id: dedupeKey }], skipDuplicates: true });
     if (claim.count === 0) return;
     try {
       const key = await db.apiKey.findUnique({ where: { id: use.keyId }, select: { name: true, maskedKey: true, environment: true } });
@@ -37,9 +36,10 @@ export function createQuotaNotices(options: { db: Db; slack: Pick<SlackGateway, 
       await options.slack.postMessage({ channel, ...buildQuotaNotice({ ...key, threshold, used: use.used, quota: use.quota, resetsAt: nextMonthStart(use.now) }) });
       log.info('quota notice sent', { keyId: use.keyId, threshold });
     } catch (error) {
-      await db.auditEvent.deleteMany({ where: { dedupeKey } });
+      await db.quotaNoticeClaim.deleteMany({ where: { id: dedupeKey } });
       throw error;
     }
+    await recordAudit(db, { actorId: 'api', action: 'key.quota_notice', targetType: 'key', targetId: use.keyId, source: 'api', details: { threshold, used: use.used, quota: use.quota }, dedupeKey });
   };
 
   return {

@@ -162,5 +162,7 @@ describe('quota notices', () => {
     notices.observe({ keyId, ownerId: 'U0OWNER', used: 8, quota: 10, now });
     await notices.settled();
     expect(posted).toHaveLength(1);
+    // The failed try left no trace in the append-only audit log; the sent notice is audited once.
+    expect(await store.db.auditEvent.count({ where: { targetId: keyId, action: 'key.quota_notice' } })).toBe(1);
   });
 });
