@@ -16,9 +16,10 @@ import { registerViews } from './listeners/views';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
+/** HTTP mode needs the signing secret; Socket Mode (appToken) does not, Slack signs no socket messages. */
 export interface SlackConfig {
   botToken: string;
-  signingSecret: string;
+  signingSecret?: string;
   appToken?: string;
   apiUrl?: string;
 }
@@ -34,9 +35,11 @@ export interface SlackApp {
 export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): SlackApp {
   const logger = boltLogger(options.deps.log.child({ name: 'bolt' }));
   const clientOptions = options.slack.apiUrl ? { slackApiUrl: options.slack.apiUrl } : {};
-  const receiver = options.slack.appToken
-    ? new SocketModeReceiver({ appToken: options.slack.appToken, logger })
-    : new HTTPReceiver({ signingSecret: options.slack.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
+  const { appToken, signingSecret } = options.slack;
+  if (!appToken && !signingSecret) throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  const receiver = appToken
+    ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: signingSecret as string, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
   // No conversation store: keyops keeps its state in PostgreSQL and Temporal, and the store's
   // per-request middleware only costs time on the ack path.
   const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions, convoStore: false });

@@ -18,12 +18,19 @@ import type { FakeMessage, FakeView, Obj } from './types';
 import { viewJson } from './viewMethods';
 import { applySubmissionAck, buildStateValues } from './viewSubmission';
 
+/** How Slack reaches the app over Socket Mode: one envelope per request, answered by an ack. */
+export interface SlackTransport {
+  deliver(request: { type: 'slash_commands' | 'interactive' | 'events_api'; payload: Obj; retryNum?: number }): Promise<DriverResponse>;
+}
+
 export interface SlackDriverOptions {
   fake: FakeSlack;
-  /** The app's Events/Interactivity URL, e.g. http://127.0.0.1:3000/slack/events */
+  /** The app's Events/Interactivity URL, e.g. http://127.0.0.1:3000/slack/events (unused with a transport). */
   url: string;
   signingSecret: string;
   teamId?: string;
+  /** Socket Mode: requests go as envelopes over this instead of signed HTTP POSTs to `url`. */
+  transport?: SlackTransport;
 }
 
 export interface CommandOptions { userId: string; channelId: string; text: string; command?: string; retryNum?: number }
@@ -206,10 +213,16 @@ export class SlackDriver {
       const home = this.fake.homeViewFor(event.user);
       if (home) event.view = viewJson(home, this.teamId);
     }
-    const body = JSON.stringify({
+    const envelope: Obj = {
       token: VERIFICATION_TOKEN, team_id: this.teamId, api_app_id: APP_ID, event, type: 'event_callback',
       event_id: `Ev${randomAlnum(10)}`, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: this.teamId, user_id: 'U0BOT', is_bot: true }],
-    });
+    };
+    if (this.options.transport) {
+      const res = await this.options.transport.deliver({ type: 'events_api', payload: envelope, ...(o.retryNum !== undefined && { retryNum: o.retryNum }) });
+      this.fake.recordAck({ kind: 'raw', status: res.status, body: res.body });
+      return res;
+    }
+    const body = JSON.stringify(envelope);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -244,6 +257,14 @@ export class SlackDriver {
   }
 
   private postForm(fields: Record<string, string>, retryNum?: number): Promise<DriverResponse> {
+    const { transport } = this.options;
+    if (transport) {
+      // Over a socket the same request is the envelope's payload: interactions as JSON, commands as their fields.
+      const request = fields.payload !== undefined
+        ? { type: 'interactive' as const, payload: JSON.parse(fields.payload) as Obj }
+        : { type: 'slash_commands' as const, payload: fields as Obj };
+      return transport.deliver({ ...request, ...(retryNum !== undefined && { retryNum }) });
+    }
     const body = new URLSearchParams(fields).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {

@@ -26,6 +26,7 @@ export interface ApiReply {
 
 export class FakeSlack {
   readonly botToken: string;
+  readonly appToken: string;
   readonly teamId: string;
   /** `http://127.0.0.1:<port>/api/`: the trailing slash is what @slack/web-api expects. */
   readonly apiUrl: string;
@@ -38,9 +39,11 @@ export class FakeSlack {
   private readonly ctx: ApiContext;
   private readonly responseUrls: ResponseUrls;
   private readonly failures = new Map<string, Array<{ error: string; remaining: number }>>();
+  private socketModeUrl: (() => string) | null = null;
 
   constructor(readonly baseUrl: string, options: FakeSlackOptions, private readonly stop: () => Promise<void>) {
     this.botToken = options.botToken ?? 'xoxb-test-token';
+    this.appToken = options.appToken ?? 'xapp-1-test-token';
     this.teamId = options.teamId ?? 'T0TEST';
     this.apiUrl = `${baseUrl}/api/`;
     this.responseUrls = new ResponseUrls(this.state, baseUrl);
@@ -73,10 +76,25 @@ export class FakeSlack {
       return { status: 200, body: slackError(injected.error) };
     }
     if (token === undefined || token === '') return { status: 200, body: slackError('not_authed') };
+    // Slack keeps the two kinds of token apart: the app token opens sockets and does nothing else.
+    if (method === 'apps.connections.open') return { status: 200, body: this.openConnection(token) };
+    if (token === this.appToken) return { status: 200, body: slackError('not_allowed_token_type') };
     if (token !== this.botToken) return { status: 200, body: slackError('invalid_auth') };
     const handler = METHODS[method];
     if (!handler) return { status: 200, body: slackError('unknown_method') };
     return { status: 200, body: handler(args, this.ctx) };
+  }
+
+  private openConnection(token: string): Obj {
+    if (token === this.botToken) return slackError('not_allowed_token_type');
+    if (token !== this.appToken) return slackError('invalid_auth');
+    if (!this.socketModeUrl) return slackError('internal_error');
+    return { ok: true, url: this.socketModeUrl() };
+  }
+
+  /** Socket Mode: `apps.connections.open` answers with the URLs this gives out (one per call, like Slack's tickets). */
+  useSocketMode(url: () => string): void {
+    this.socketModeUrl = url;
   }
 
   callsTo(method: string): RecordedCall[] {

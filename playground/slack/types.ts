@@ -27,6 +27,8 @@ export interface FakeUser {
 export interface FakeSlackOptions {
   /** Token keyops must present; anything else is `invalid_auth`. Default `xoxb-test-token`. */
   botToken?: string;
+  /** App-level token for `apps.connections.open` (Socket Mode). Default `xapp-1-test-token`. */
+  appToken?: string;
   /** Default `T0TEST`. */
   teamId?: string;
   /** Users `users.info` knows by name/tz; other well-formed user ids get synthesized defaults. */

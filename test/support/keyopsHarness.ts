@@ -15,6 +15,7 @@ import { startKeyops, type KeyopsOptions, type RunningKeyops } from '../../runti
 import { createLogger, type LogLevel } from '../../runtime/log';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../../playground/slack';
+import { startFakeSocketMode, type FakeSocketMode } from './fakeSocketMode';
 import { createDevServerEnv, workflowBundle } from './temporal';
 import { mintStoredKey } from './seedKeys';
 
@@ -34,6 +35,8 @@ export interface Harness {
   databaseUrl: string;
   fake: FakeSlack;
   driver: SlackDriver;
+  /** Set with `socketMode`: the envelopes sent and their acks. */
+  socket?: FakeSocketMode;
   db: Db;
   policy: Policy;
   temporal: TestWorkflowEnvironment;
@@ -71,6 +74,8 @@ export interface HarnessOptions {
    * that zone has them (initdb writes the host's zone into postgresql.conf).
    */
   databaseTimeZone?: string;
+  /** Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret) instead of signed HTTP requests. */
+  socketMode?: boolean;
 }
 
 function withSessionTimeZone(url: string, timeZone: string | undefined): string {
@@ -92,12 +97,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const basePolicy = loadPolicy(undefined).policy;
   const policy = options.policy ? options.policy(basePolicy) : basePolicy;
   const bundle = await workflowBundle();
+  const socket = options.socketMode ? await startFakeSocketMode({ fake }) : undefined;
 
   const common: Omit<KeyopsOptions, 'roles' | 'port'> = {
     databaseUrl: withSessionTimeZone(database.url, options.databaseTimeZone),
     temporal: { address: temporal.address, namespace: temporal.namespace ?? 'default' },
     policy,
-    slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
+    slack: options.socketMode ? { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl } : { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
     keyHashSecret: KEY_HASH_SECRET,
     verifyApiToken: VERIFY_TOKEN,
     displaySeconds: options.displaySeconds ?? 120,
@@ -109,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const front = await startKeyops({ ...common, roles: { bot: true, api: true, worker: false }, port: 0 });
   let worker: RunningKeyops | null = await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
   const url = front.url as string;
+  await socket?.connected();
   const db = createDb({ databaseUrl: withSessionTimeZone(database.url, options.databaseTimeZone), maxConnections: 2 });
 
   const stopWorker = async (): Promise<void> => {
@@ -123,7 +130,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url,
     databaseUrl: database.url,
     fake,
-    driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET }),
+    driver: createSlackDriver({ fake, url: `${url}/slack/events`, signingSecret: SIGNING_SECRET, ...(socket && { transport: socket }) }),
+    ...(socket && { socket }),
     db,
     policy,
     temporal,
@@ -176,6 +184,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await stopWorker();
       await front.stop();
       await db.$disconnect();
+      await socket?.close();
       await fake.close();
       await temporal.teardown();
       await database.drop();
