@@ -15,6 +15,8 @@ export interface CliOption {
 export interface CliIo {
   /** One line of the command's result, on stdout (what a script reads). */
   out(line: string): void;
+  /** Raw stdout for streams (an export): resolves once the text may be followed (back-pressure). */
+  write(text: string): Promise<void>;
   /** Progress, warnings and errors, on stderr. */
   err(line: string): void;
   env: NodeJS.ProcessEnv;

@@ -5,6 +5,7 @@ runCli({
   argv: process.argv.slice(2),
   io: {
     out: (line) => process.stdout.write(line + '\n'),
+    write: (text) => new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', () => resolve()))),
     err: (line) => process.stderr.write(line + '\n'),
     env: process.env,
     interactive: Boolean(process.stdout.isTTY),

@@ -39,5 +39,6 @@ export function truncate(text: string, max: number): string {
 /** " by <@U…>" for a person; " by keyops" for a leak keyops revoked itself; nothing for timers ("system"). */
 export function revokedByText(revokedBy: string | null): string {
   if (!revokedBy || revokedBy === 'system') return '';
+  if (revokedBy.startsWith('cli:')) return ` by an operator (${escapeMrkdwn(revokedBy)}, admin CLI)`;
   return revokedBy === 'keyops' ? ' by keyops' : ` by <@${revokedBy}>`;
 }

@@ -3,7 +3,10 @@
  * folder exporting a CliCommand, and one line here.
  */
 import type { CliCommand } from '../command';
+import { auditExportCommand } from './auditExport';
 import { doctorCommand } from './doctor';
+import { keysListCommand } from './keysList';
+import { keysRevokeCommand } from './keysRevoke';
 import { policyCheckCommand } from './policyCheck';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, keysListCommand, keysRevokeCommand, auditExportCommand];

@@ -7,9 +7,14 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runKeyopsCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const out: string[] = [];
+export async function runKeyopsCli(argv: string[], env: NodeJS.ProcessEnv = {}, options: { onWrite?: (text: string) => void } = {}): Promise<CliRun> {
+  let stdout = '';
   const err: string[] = [];
-  const code = await runCli({ argv, io: { out: (l) => out.push(l), err: (l) => err.push(l), env, interactive: false } });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  const write = (text: string): void => {
+    if (options.onWrite) options.onWrite(text);
+    else stdout += text;
+  };
+  const io = { out: (l: string) => write(l + '\n'), write: async (t: string) => write(t), err: (l: string) => err.push(l), env, interactive: false };
+  const code = await runCli({ argv, io });
+  return { code, stdout: stdout.replace(/\n$/, ''), stderr: err.join('\n') };
 }
