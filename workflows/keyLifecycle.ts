@@ -24,6 +24,7 @@ import {
 } from '../domain/lifecyclePlan';
 import { background, interactive } from './proxies';
 import { createRotation, type RotateArgs, type RotationChoiceArgs } from './keyRotation';
+import { newKeyRevealedSignal } from './rotationReveal';
 import {
   extendUpdate,
   keepUpdate,
@@ -69,6 +70,7 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
   setHandler(keyChangedSignal, () => {
     changed = true;
   });
+  setHandler(newKeyRevealedSignal, ({ newKeyId }) => rotation.revealed(newKeyId));
   // Before the first load (an update that started this workflow) there is nothing to refuse on;
   // the activity that does the work checks the store either way.
   const mustBeActive = (): void => {
@@ -141,6 +143,10 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
     const current = factsNow();
     if (!current || current.status !== 'ACTIVE' || !plan) break;
     // A finished delivery first: a choice clicked meanwhile applies to the grace period it starts.
+    if (rotation.graceDue()) {
+      applyFacts(await rotation.beginGrace());
+      continue;
+    }
     if (rotation.childFinished()) {
       applyFacts(await rotation.settleDelivery());
       continue;
@@ -166,7 +172,7 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
     next = nextWake({ facts: current, plan, schedule, rotationWake: rotation.nextWake(schedule) });
     const wait = next.atMs - Date.now();
     if (wait > 0) {
-      const interrupted = await condition(() => commands.length > 0 || changed || rotation.childFinished(), wait);
+      const interrupted = await condition(() => commands.length > 0 || changed || rotation.childFinished() || rotation.graceDue(), wait);
       if (interrupted) continue;
     }
     const wakeKey = `${next.kind}@${next.atMs}:${JSON.stringify(current)}`;

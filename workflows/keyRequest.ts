@@ -11,6 +11,7 @@ import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate
 import type { SealedUrl } from '../domain/sealedUrl';
 import { setUpApproval } from './approval';
 import { interactive, slack, store, storeNow } from './proxies';
+import { tellRotationOfReveal } from './rotationReveal';
 
 export { approveUpdate, denyUpdate, cancelUpdate, approvalQuery, APPROVAL_REFUSALS } from './approval';
 export type { ApprovalRefusal, ApproveArgs, CancelArgs, DecisionResult, DenyArgs } from './approval';
@@ -179,6 +180,7 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
 
   if (shownVia !== null) {
     phase = 'revealed';
+    await tellRotationOfReveal({ newKeyId: input.keyId, rotatedFromId: input.rotatedFromId });
     // Revoked or not, the key is on screen: it still disappears on time.
     await sleep(input.displaySeconds * 1000);
     await slack.maskRevealedKey({ keyId: input.keyId, responseUrl: shownVia.responseUrl, clickerId: shownVia.clickerId, ...legacy });

@@ -4,7 +4,7 @@
  *   delivering  the new key goes through keyRequestWorkflow as a child (offer, approval where the
  *               policy asks for it, the one reveal); abandoned on close so the new key's delivery
  *               never depends on what happens to the old one meanwhile
- *   grace       starts at the new key's reveal; before it ends the owner sees how both keys were
+ *   grace       starts at the new key's reveal (the child signals it: rotationReveal.ts); before it ends the owner sees how both keys were
  *               used and can revoke the old key now, extend the grace or cancel (the new key is
  *               revoked instead); at its end the old key is revoked
  *
@@ -45,9 +45,15 @@ export interface RotationView {
 
 type RotationWake = { kind: 'rotation_check' | 'rotation_end'; atMs: number };
 
+/**
+ * `revealed`: the child said the new key was shown (see rotationReveal.ts); `graceBegun`: the grace
+ * was started from that, while the child still waits out the display time.
+ */
+type Delivery = { args: RotateArgs; outcome: KeyRequestPhase | 'failed' | null; revealed: boolean; graceBegun: boolean };
+
 export function createRotation(options: { keyId: string; factsNow: () => LifecycleFacts | null }) {
   const { keyId } = options;
-  let delivering: { args: RotateArgs; outcome: KeyRequestPhase | 'failed' | null } | null = null;
+  let delivering: Delivery | null = null;
   /** The grace chosen for the running rotation; unknown after a reload (then the policy's default). */
   let graceSeconds: number | null = null;
   let checkSentFor: number | null = null;
@@ -64,9 +70,14 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
     accepts: (newKeyId: string): boolean =>
       delivering?.args.request.keyId === newKeyId || (graceEnd() !== null && options.factsNow()?.replacementKeyId === newKeyId),
     childFinished: (): boolean => delivering?.outcome != null,
+    /** The new key is on screen and its grace not started yet: start it now, not at the display's end. */
+    graceDue: (): boolean => delivering !== null && delivering.revealed && !delivering.graceBegun,
+    revealed(newKeyId: string): void {
+      if (delivering?.args.request.keyId === newKeyId) delivering.revealed = true;
+    },
 
     view(): RotationView | null {
-      if (delivering) return { stage: 'delivering', newKeyId: delivering.args.request.keyId, graceEndsAtMs: null };
+      if (delivering && !delivering.graceBegun) return { stage: 'delivering', newKeyId: delivering.args.request.keyId, graceEndsAtMs: null };
       const facts = options.factsNow();
       if (facts?.graceEndsAtMs == null || facts.replacementKeyId === null) return null;
       return { stage: 'grace', newKeyId: facts.replacementKeyId, graceEndsAtMs: facts.graceEndsAtMs };
@@ -75,7 +86,7 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
     async start(args: RotateArgs): Promise<LifecycleFacts | null> {
       const facts = await interactive.recordRotationStarted({ keyId, newKeyId: args.request.keyId, requestId: args.request.requestId, actorId: args.actorId, graceSeconds: args.graceSeconds });
       if (facts?.status !== 'ACTIVE') return facts;
-      const state: { args: RotateArgs; outcome: KeyRequestPhase | 'failed' | null } = { args, outcome: null };
+      const state: Delivery = { args, outcome: null, revealed: false, graceBegun: false };
       delivering = state;
       graceSeconds = args.graceSeconds;
       try {
@@ -94,12 +105,20 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
       return facts;
     },
 
-    /** The new key's request ended: revealed (grace starts) or not (the rotation is over). */
+    /** The new key was revealed: its grace runs from now (the activity counts from revealedAt). */
+    async beginGrace(): Promise<LifecycleFacts | null> {
+      const state = delivering as Delivery;
+      state.graceBegun = true;
+      return background.beginRotationGrace({ keyId, newKeyId: state.args.request.keyId, graceSeconds: state.args.graceSeconds });
+    },
+
+    /** The new key's request ended: revealed (grace starts, unless it already has) or not (the rotation is over). */
     async settleDelivery(): Promise<LifecycleFacts | null> {
       const done = delivering;
       if (!done) return current();
       const newKeyId = done.args.request.keyId;
       try {
+        if (done.outcome === 'display_expired' && done.graceBegun) return current();
         if (done.outcome === 'display_expired') return await background.beginRotationGrace({ keyId, newKeyId, graceSeconds: done.args.graceSeconds });
         graceSeconds = null;
         return await background.abandonRotation({ keyId, newKeyId, outcome: done.outcome ?? 'failed' });
@@ -110,7 +129,7 @@ export function createRotation(options: { keyId: string; factsNow: () => Lifecyc
 
     nextWake(schedule: NoticeSchedule): RotationWake | null {
       const end = graceEnd();
-      if (end === null || delivering) return null;
+      if (end === null || (delivering && !delivering.graceBegun)) return null;
       const checkAt = rotationCheckAt(end, graceOf(schedule));
       if (checkSentFor !== end && checkAt < end) return { kind: 'rotation_check', atMs: checkAt };
       return { kind: 'rotation_end', atMs: end };

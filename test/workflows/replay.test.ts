@@ -4,8 +4,10 @@
  * (a step added, dropped or reordered without `patched`) fails here before it fails in production.
  *
  * The histories in ./histories were recorded from complete runs of the release named in the file
- * name (v1: record, create and offer as three local activities), on the time-skipping server
- * with mocked activities. Add one whenever a workflow's steps change behind a patch.
+ * name (keyRequest v1: record, create and offer as three local activities; the rotation-v1 pair:
+ * a rotation whose grace began when the new key's display ended, before rotation-grace-from-reveal),
+ * on the time-skipping server with mocked activities. Add one whenever a workflow's steps change
+ * behind a patch.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
