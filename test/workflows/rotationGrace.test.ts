@@ -39,7 +39,7 @@ it('revokes the old key at reveal + grace, while the new key is still on screen'
     const handle = await env.client.workflow.start(keyLifecycleWorkflow, { taskQueue: 'grace', workflowId: keyLifecycleWorkflowId(oldKeyId), args: [{ keyId: oldKeyId }] });
     await handle.executeUpdate(rotateUpdate, { args: [{ actorId: 'U0OWNER', graceSeconds: 10, request, replyTo: null }] });
     for (let i = 0; i < 200 && (await child.query(phaseQuery).catch(() => 'recording')) !== 'offered'; i++) await new Promise((r) => setTimeout(r, 25));
-    await child.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'https://hooks.example/r/1' }] });
+    await child.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:1' }] });
     for (let i = 0; i < 200 && !store.eventsOf('revealed', newKeyId).length; i++) await new Promise((r) => setTimeout(r, 25));
     await env.sleep('30s');
     const phase = await child.query(phaseQuery);
