@@ -147,6 +147,16 @@ it('walks a key from request to revocation in the browser, by roles only', async
   await shoot('06-rotated');
   expect(await verify(key)).toMatchObject({ valid: true });
 
+  // The grace period's "Revoke old now" asks first (Slack's confirm dialog); Back changes nothing.
+  await page.getByRole('tab', { name: 'Messages' }).click();
+  await log().getByRole('button', { name: 'Revoke old now' }).last().click();
+  const confirm = page.getByRole('alertdialog', { name: 'Revoke the old key?' });
+  await confirm.getByText('stops working at once').waitFor();
+  await shoot('06b-confirm');
+  await confirm.getByRole('button', { name: 'Back' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  expect(await verify(key)).toMatchObject({ valid: true });
+
   // On-call revokes the old key, with a reason; verify says REVOKED.
   await actAsPersona('Omar');
   await type(`/apikey revoke ${masked}`);
@@ -164,6 +174,24 @@ it('walks a key from request to revocation in the browser, by roles only', async
   await page.getByRole('tabpanel', { name: 'Home' }).getByText('Payments service').first().waitFor();
   await shoot('08-home');
 });
+
+it('is off as soon as Slack credentials are set', async () => {
+  const withSlack = await spawnKeyops({
+    entry: 'keyops',
+    env: {
+      PORT: '0', DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, KEYOPS_DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-real-workspace', SLACK_SIGNING_SECRET: 'a-real-signing-secret', SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    },
+    readyTimeoutMs: 120_000,
+  });
+  try {
+    expect((await fetch(`${withSlack.url}/`)).status).toBe(404);
+    expect((await fetch(`${withSlack.url}/playground/session`)).status).toBe(404);
+    expect(withSlack.logs.join('\n')).not.toContain('the playground plays Slack');
+  } finally {
+    await withSlack.stop();
+  }
+}, 180_000);
 
 it('answers only this machine and only JSON posts', async () => {
   // A page on another site that rebinds its DNS name to 127.0.0.1 still sends its own Host.
