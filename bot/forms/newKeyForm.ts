@@ -81,19 +81,16 @@ export function parseNewKeyForm(input: { policy: Policy; stateValues: unknown; m
   };
 }
 
-/** Checks that need the store: a name already in use, and the creation rate limit. */
-export async function checkNewKeyAgainstStore(input: { db: Db; policy: Policy; form: NewKeyForm; userId: string; now: Date }): Promise<FormErrors> {
-  const hourAgo = new Date(input.now.getTime() - 3600_000);
-  const [sameName, recent] = await Promise.all([
-    input.db.apiKey.findFirst({
-      where: { ownerId: input.userId, environment: input.form.environment, status: { in: ['ACTIVE', 'PENDING_REVEAL'] }, name: { equals: input.form.name, mode: 'insensitive' } },
-      select: { id: true },
-    }),
-    input.db.keyRequest.count({ where: { requesterId: input.userId, createdAt: { gte: hourAgo } } }),
-  ]);
-  const errors: FormErrors = {};
-  if (sameName) errors[NewKeyBlocks.name] = `You already have a ${input.form.environment} key named "${input.form.name}". Pick another name, or rotate that key.`;
-  const limit = input.policy.limits.keyRequestsPerUserPerHour;
-  if (recent >= limit) errors[NewKeyBlocks.name] = `You asked for ${recent} keys in the last hour; the limit is ${limit}. Try again later.`;
-  return errors;
+/** The check that needs the store: a name already in use. The rate limit is counted at submit (db/keyRequestLimit.ts). */
+export async function checkNewKeyAgainstStore(input: { db: Db; form: NewKeyForm; userId: string }): Promise<FormErrors> {
+  const sameName = await input.db.apiKey.findFirst({
+    where: { ownerId: input.userId, environment: input.form.environment, status: { in: ['ACTIVE', 'PENDING_REVEAL'] }, name: { equals: input.form.name, mode: 'insensitive' } },
+    select: { id: true },
+  });
+  if (!sameName) return {};
+  return { [NewKeyBlocks.name]: `You already have a ${input.form.environment} key named "${input.form.name}". Pick another name, or rotate that key.` };
+}
+
+export function rateLimitText(input: { recent: number; limit: number }): string {
+  return `You asked for ${input.recent} keys in the last hour; the limit is ${input.limit}. Try again later.`;
 }

@@ -9,8 +9,10 @@ import { newKeyId } from '../../domain/ids';
 import { findEnvironment, requestNeedsApproval } from '../../domain/policy';
 import { TASK_QUEUE } from '../../temporal/taskQueue';
 import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '../../workflows/keyRequest';
+import { reserveKeyRequest } from '../../db/keyRequestLimit';
+import { checkKeyRequest } from '../access/keyAccess';
 import type { BotDeps } from '../deps';
-import { checkNewKeyAgainstStore, type NewKeyForm } from '../forms/newKeyForm';
+import { checkNewKeyAgainstStore, rateLimitText, type NewKeyForm } from '../forms/newKeyForm';
 
 export async function requestReplacement(options: { deps: BotDeps; userId: string; keyId: string; channelId: string; teamId: string; answer: (text: string) => Promise<void> }): Promise<void> {
   const { deps, userId, answer } = options;
@@ -32,9 +34,15 @@ export async function requestReplacement(options: { deps: BotDeps; userId: strin
     needsApproval: requestNeedsApproval(deps.policy, { environment: env.name, scopes }),
   };
   const requestId = `kr_replace_${key.id}`;
-  const errors = await checkNewKeyAgainstStore({ db: deps.db, policy: deps.policy, form, userId, now: deps.clock() });
+  const notAllowed = await checkKeyRequest(deps, userId);
+  if (notAllowed) return answer(notAllowed);
+  const errors = await checkNewKeyAgainstStore({ db: deps.db, form, userId });
   const refusal = Object.values(errors)[0];
   if (refusal && !(await deps.db.keyRequest.findUnique({ where: { id: requestId }, select: { id: true } }))) return answer(refusal);
+  // A replacement is a new key: it counts against the hourly limit like any request (once per id).
+  const limit = deps.policy.limits.keyRequestsPerUserPerHour;
+  const reserved = await reserveKeyRequest(deps.db, { requestId, requesterId: userId, limit, now: deps.clock() });
+  if (!reserved.ok) return answer(rateLimitText({ recent: reserved.recent, limit }));
 
   const input: KeyRequestInput = {
     requestId,

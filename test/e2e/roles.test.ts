@@ -1,21 +1,27 @@
 /**
  * Roles as the seed says, end to end: viewers look and change nothing (not even their own keys);
- * with `roles.developers` set only those listed may request keys. Real Bolt, PostgreSQL and
- * Temporal; Slack faked at its API.
+ * with `roles.developers` set only those listed may request keys; the hourly creation limit holds
+ * against parallel submissions. Real Bolt, PostgreSQL and Temporal; Slack faked at its API.
  */
-import type { FakeMessage } from '../../playground/slack';
+import { NewKeyBlocks } from '../../bot/ids';
+import { lifetimeBlockId } from '../../bot/views/newKeyModal';
+import { APP_ID, type FakeMessage } from '../../playground/slack';
+import { viewJson } from '../../playground/slack/viewMethods';
+import { buildStateValues } from '../../playground/slack/viewSubmission';
 import { startHarness, type Harness } from '../support/keyopsHarness';
 
 const VIEWER = 'U0VIEWER1';
 const DEVELOPER = 'U0LISTED1'; // in S0DEVS
+const HASTY = 'U0LISTED2'; // in S0DEVS
+const LIMIT = 3;
 const OUTSIDER = 'U0NOTDEV1'; // a full member, but not in roles.developers
 const CHANNEL = 'C0ROLES';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
-    usergroups: { S0DEVS: [DEVELOPER] },
-    policy: (p) => ({ ...p, roles: { ...p.roles, viewers: [VIEWER], developers: ['S0DEVS'] } }),
+    usergroups: { S0DEVS: [DEVELOPER, HASTY] },
+    policy: (p) => ({ ...p, roles: { ...p.roles, viewers: [VIEWER], developers: ['S0DEVS'] }, limits: { keyRequestsPerUserPerHour: LIMIT } }),
   });
 });
 afterAll(async () => {
@@ -73,5 +79,31 @@ describe('roles.developers', () => {
     expect(ack.status).toBe(200);
     const modal = await h.fake.waitFor(() => h.fake.openViewFor(DEVELOPER));
     expect(JSON.stringify(modal.view)).toContain('"text":"Name"');
+  });
+});
+
+describe('the hourly creation limit', () => {
+  it('holds against ten submissions sent at once', async () => {
+    await h.driver.sendCommand({ userId: HASTY, channelId: CHANNEL, text: 'new' });
+    const view = await h.fake.waitFor(() => h.fake.openViewFor(HASTY));
+    const values = buildStateValues(view, {
+      [NewKeyBlocks.name]: 'Load test', [NewKeyBlocks.environment]: 'test', [NewKeyBlocks.scopes]: ['read'], [lifetimeBlockId('test')]: '30d',
+    });
+    // What a script replaying the submission would send: ten views, signed, all at once.
+    const submit = (i: number) => {
+      const payload = {
+        type: 'view_submission', team: { id: h.fake.teamId, domain: 'test' }, user: { id: HASTY, username: 'hasty', name: 'hasty', team_id: h.fake.teamId },
+        api_app_id: APP_ID, token: 'forged', trigger_id: `1.2.${i}`, view: { ...viewJson(view, h.fake.teamId, values), id: `V0HASTY${i}` }, response_urls: [],
+        is_enterprise_install: false, enterprise: null,
+      };
+      return h.driver.sendRaw({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
+    };
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => submit(i)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const refused = answers.filter((a) => a.body.includes(`the limit is ${LIMIT}`));
+    expect(refused).toHaveLength(10 - LIMIT);
+    // The accepted ones become requests: each is offered to its owner, the others never exist.
+    await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId: HASTY }).filter((m) => m.text.includes('Reveal it once')).length === LIMIT);
+    expect(await h.db.keyRequest.count({ where: { requesterId: HASTY } })).toBe(LIMIT);
   });
 });

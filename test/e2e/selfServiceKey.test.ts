@@ -196,8 +196,9 @@ describe('/apikey new', () => {
   it('enforces the per-user creation rate limit', async () => {
     const userId = newUser();
     const limit = h.policy.limits.keyRequestsPerUserPerHour;
-    await h.db.keyRequest.createMany({
-      data: Array.from({ length: limit }, (_, i) => ({ id: `kr_seed_${userId}_${i}`, requesterId: userId, name: `seed ${i}`, environment: 'test', scopes: ['read'], lifetimeSeconds: 86400, status: 'FULFILLED' as const, needsApproval: false, channelId: 'C0GENERAL', workflowId: `seed-${userId}-${i}` })),
+    // An hour's worth of accepted submissions, as the submit path counts them.
+    await h.db.keyRequestSubmission.createMany({
+      data: Array.from({ length: limit }, (_, i) => ({ requestId: `kr_seed_${userId}_${i}`, requesterId: userId, submittedAt: new Date(Date.now() - (i + 1) * 60_000) })),
     });
     const result = await h.driver.submitView({ userId, view: await openModal(userId), values: values() });
     expect(result.json).toMatchObject({ response_action: 'errors', errors: { [NewKeyBlocks.name]: expect.stringContaining(`the limit is ${limit}`) } });

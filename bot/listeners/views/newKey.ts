@@ -1,11 +1,12 @@
 /**
  * Submission of the new-key modal. Slack wants the answer (close, or inline errors) within
- * 3 seconds, so the checks are one parse, two indexed queries and (for a request that needs
- * approval) a cached read of its approver groups, and the work itself is handed
+ * 3 seconds, so the checks are one parse, cached role and approver-group reads, an indexed query
+ * and the rate limit's short transaction, and the work itself is handed
  * to a workflow whose id comes from the view: a double submit starts nothing new.
  */
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { releaseKeyRequest, reserveKeyRequest } from '../../../db/keyRequestLimit';
 import { newKeyId, requestIdForView } from '../../../domain/ids';
 import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { TASK_QUEUE } from '../../../temporal/taskQueue';
@@ -13,7 +14,7 @@ import { keyRequestWorkflow, keyRequestWorkflowId, type KeyRequestInput } from '
 import type { BotDeps } from '../../deps';
 import { checkApproverGroups } from '../../forms/approverGroups';
 import { checkKeyRequest } from '../../access/keyAccess';
-import { checkNewKeyAgainstStore, parseNewKeyForm, parseNewKeyMetadata } from '../../forms/newKeyForm';
+import { checkNewKeyAgainstStore, parseNewKeyForm, parseNewKeyMetadata, rateLimitText } from '../../forms/newKeyForm';
 import { CallbackIds, NewKeyBlocks } from '../../ids';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -29,7 +30,7 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     if (refusal) return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: refusal } });
     const parsed = parseNewKeyForm({ policy: deps.policy, stateValues: view.state.values, metadata });
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
-    const storeErrors = await checkNewKeyAgainstStore({ db: deps.db, policy: deps.policy, form: parsed.form, userId, now: deps.clock() });
+    const storeErrors = await checkNewKeyAgainstStore({ db: deps.db, form: parsed.form, userId });
     if (Object.keys(storeErrors).length > 0) return ack({ response_action: 'errors', errors: storeErrors });
     // Group reads are cached briefly, so this costs a Slack call per group at most once a minute.
     const approverErrors = await checkApproverGroups({ roles: deps.roles, policy: deps.policy, form: parsed.form, userId });
@@ -39,6 +40,10 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     }
 
     const requestId = requestIdForView(view.id);
+    // Counted last, once every other check passed: a refused form costs no part of the limit.
+    const limit = deps.policy.limits.keyRequestsPerUserPerHour;
+    const reserved = await reserveKeyRequest(deps.db, { requestId, requesterId: userId, limit, now: deps.clock() });
+    if (!reserved.ok) return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: rateLimitText({ recent: reserved.recent, limit }) } });
     const input: KeyRequestInput = {
       requestId,
       keyId: newKeyId(),
@@ -55,6 +60,7 @@ export function registerNewKeySubmission(app: App, deps: BotDeps): void {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         deps.log.error('could not start a key request', { requestId, error });
+        await releaseKeyRequest(deps.db, requestId).catch((releaseError: unknown) => deps.log.warn('could not give back a rate-limit reservation', { requestId, error: releaseError }));
         return ack({ response_action: 'errors', errors: { [NewKeyBlocks.name]: 'keyops could not take your request just now (its workflow service did not answer). Please submit again.' } });
       }
       deps.log.info('duplicate submission ignored', { requestId });
