@@ -24,6 +24,8 @@ export const ActionIds = {
   rotationCancel: 'rotation.cancel',
   /** "Get a replacement" on a leaked key's notice: the value is the leaked key's id. */
   replaceLeakedKey: 'leak.replace',
+  /** "Older" under an `/apikey audit` page; the value says what and from where on. */
+  auditPage: 'audit.page',
 } as const;
 
 type ApprovalAction = 'approveRequest' | 'denyRequest' | 'cancelRequest';

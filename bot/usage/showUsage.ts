@@ -4,6 +4,7 @@
  * asking, read its usage and answer. Read-only, so nothing here needs a workflow.
  */
 import { signChartUrl } from '../../api/usageChart';
+import { recordAudit } from '../../db/audit';
 import { readKeyUsage } from '../../db/keyUsage';
 import { rateLimitFor } from '../../domain/policy';
 import { USAGE_REFUSAL_TEXT, canReadUsage } from '../access/usageAccess';
@@ -42,6 +43,8 @@ export async function showUsageFor(ask: UsageAsk & { target: UsageTarget }): Pro
     deps.log.info('usage refused', { userId: ask.userId, keyId: key.id });
     return ask.reply(USAGE_REFUSAL_TEXT);
   }
+  // Reading someone else's usage is on the audit trail (the owner's own reads are not worth a line).
+  if (key.ownerId !== ask.userId) await recordAudit(deps.db, { actorId: ask.userId, action: 'usage.read', targetType: 'key', targetId: key.id, source: 'slack', details: { ownerId: key.ownerId } });
   const now = deps.clock();
   const report = await readKeyUsage({ db: deps.db, keyId: key.id, now });
   const chartUrl = deps.publicUrl ? signChartUrl({ publicUrl: deps.publicUrl, keyId: key.id, now, secret: deps.keyHashSecret }) : undefined;

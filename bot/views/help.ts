@@ -11,6 +11,7 @@ const USAGE: Array<[string, string]> = [
   ['revoke @person', 'on-call and admins: revoke every live key of a person at once (offboarding)'],
   ['revoke env:<environment>', 'on-call and admins: revoke every live key of an environment at once'],
   ['usage <key>', 'how a key is used: requests, errors, latency, limits (your own; admins, viewers and on-call: any key)'],
+  ['audit [@person|<key>] [7d]', 'who did what to your keys, newest first (admins: anyone\'s, or `all`)'],
   ['approvals', 'requests waiting for your decision, and your own pending requests'],
   ['help', 'this message'],
 ];

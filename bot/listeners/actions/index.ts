@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
 import { registerApproveRequest } from './approveRequest';
+import { registerAuditPage } from './auditPage';
 import { registerCancelRequest } from './cancelRequest';
 import { registerDenyRequest } from './denyRequest';
 import { registerExtendKey } from './extendKey';
@@ -22,6 +23,7 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerDenyRequest(app, deps);
   registerCancelRequest(app, deps);
   registerKeyListPage(app, deps);
+  registerAuditPage(app, deps);
   registerExtendKey(app, deps);
   registerKeepKey(app, deps);
   registerRotateKey(app, deps);

@@ -12,8 +12,9 @@ import { newSubcommand } from './subcommands/new';
 import { revokeSubcommand } from './subcommands/revoke';
 import { rotateSubcommand } from './subcommands/rotate';
 import { usageSubcommand } from './subcommands/usage';
+import { auditSubcommand } from './subcommands/audit';
 
-const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand, approvalsSubcommand, revokeSubcommand, usageSubcommand];
+const SUBCOMMANDS: Subcommand[] = [helpSubcommand, newSubcommand, listSubcommand, rotateSubcommand, approvalsSubcommand, revokeSubcommand, usageSubcommand, auditSubcommand];
 
 export function registerApikeyCommand(app: App, deps: BotDeps): void {
   const byName = new Map(SUBCOMMANDS.map((s) => [s.name, s]));
