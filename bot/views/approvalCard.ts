@@ -105,7 +105,7 @@ export function cardTitle(card: ApprovalCard): string {
 }
 
 export function plainSummary(card: ApprovalCard): string {
-  return `"${card.name}" (${card.environment}; ${card.scopes.join(', ')})`;
+  return `"${escapeMrkdwn(card.name)}" (${card.environment}; ${card.scopes.join(', ')})`;
 }
 
 export function requestedLine(card: ApprovalCard): string {

@@ -7,7 +7,7 @@ import type { ApprovalRequirements } from '../../domain/approval';
 import { formatDuration } from '../../domain/duration';
 import { approvalActionId, approvalBlockId, COMMAND } from '../ids';
 import { cardFields, cardTitle, plainSummary, reasonBlock, requestedLine, stateLine, whoDecides, type ApprovalCard, type ApprovalState, type Message } from './approvalCard';
-import { mention, mentionList } from './format';
+import { escapeMrkdwn, mention, mentionList } from './format';
 
 type Who = Pick<ApprovalRequirements, 'groups' | 'required' | 'sensitiveScopes'>;
 
@@ -46,7 +46,7 @@ export function buildApprovalRequest(input: { card: ApprovalCard; who: Who; stat
 
 /** A DM nudge; the buttons stay on the original message (and in /apikey approvals). */
 export function buildApprovalReminder(input: { card: ApprovalCard; waitedSeconds: number }): Message {
-  const text = `Reminder: ${mention(input.card.requesterId)}'s request for *${input.card.name}* (${input.card.environment}) has waited ${formatDuration(input.waitedSeconds)} for your decision.`;
+  const text = `Reminder: ${mention(input.card.requesterId)}'s request for *${escapeMrkdwn(input.card.name)}* (${input.card.environment}) has waited ${formatDuration(input.waitedSeconds)} for your decision.`;
   return {
     text,
     blocks: [

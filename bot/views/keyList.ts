@@ -67,6 +67,6 @@ export function buildKeyList(input: KeyListInput): Message {
   if (input.page + 1 < pages) nav.push({ type: 'button', action_id: keyListPageActionId('next'), text: { type: 'plain_text', text: 'Next' }, value: cursor(input.page + 1) });
   if (nav.length > 0) blocks.push({ type: 'actions', block_id: MessageBlocks.keyListNav, elements: nav });
 
-  const summary = input.rows.map((row) => `${row.name} (${KEY_STATUS_LABEL[statusOf(row, input)]})`).join(', ');
+  const summary = input.rows.map((row) => `${escapeMrkdwn(row.name)} (${KEY_STATUS_LABEL[statusOf(row, input)]})`).join(', ');
   return { text: `${whose} (page ${input.page + 1} of ${pages}): ${summary}`, blocks };
 }

@@ -41,7 +41,7 @@ export function buildLeakOwnerNotice(input: { key: LeakedKey; place: LeakPlace; 
   const what = `Your key *${escapeMrkdwn(key.name)}* ${keyLabel(key)} (${key.environment}) was seen ${leakPlaceText(place)}.`;
   if (input.action === 'revoke') {
     return {
-      text: `Your key "${key.name}" (${key.maskedKey ?? key.id}, ${key.environment}) leaked and keyops revoked it. Get a replacement with the same name, environment and scopes.`,
+      text: `Your key "${escapeMrkdwn(key.name)}" (${key.maskedKey ?? key.id}, ${key.environment}) leaked and keyops revoked it. Get a replacement with the same name, environment and scopes.`,
       blocks: [
         section(`:rotating_light: ${what}\nkeyops revoked it: anything that still uses it gets \`REVOKED\`.`),
         {
@@ -54,7 +54,7 @@ export function buildLeakOwnerNotice(input: { key: LeakedKey; place: LeakPlace; 
     };
   }
   return {
-    text: `Your key "${key.name}" (${key.maskedKey ?? key.id}, ${key.environment}) leaked; it still works until someone revokes it.`,
+    text: `Your key "${escapeMrkdwn(key.name)}" (${key.maskedKey ?? key.id}, ${key.environment}) leaked; it still works until someone revokes it.`,
     blocks: [
       section(`:rotating_light: ${what}\nIt still works: on-call has been asked to revoke it. Revoke it now, or rotate it and move your services to the new key first.`),
       { type: 'actions', block_id: MessageBlocks.leakActions, elements: [revokeButton(key.id)] },
@@ -67,10 +67,10 @@ export function buildLeakAnnouncement(input: { key: LeakedKey; place: LeakPlace;
   const { key, place } = input;
   const what = `*${escapeMrkdwn(key.name)}* ${keyLabel(key)} (${key.environment}, owner <@${key.ownerId}>) leaked ${leakPlaceText(place)}.`;
   if (input.action === 'revoke') {
-    return { text: `Key "${key.name}" (${key.maskedKey ?? key.id}) of <@${key.ownerId}> leaked; keyops revoked it.`, blocks: [section(`:rotating_light: ${what}\nkeyops revoked it; its owner can get a replacement in one click.`)] };
+    return { text: `Key "${escapeMrkdwn(key.name)}" (${key.maskedKey ?? key.id}) of <@${key.ownerId}> leaked; keyops revoked it.`, blocks: [section(`:rotating_light: ${what}\nkeyops revoked it; its owner can get a replacement in one click.`)] };
   }
   return {
-    text: `Key "${key.name}" (${key.maskedKey ?? key.id}) of <@${key.ownerId}> leaked and still works: revoke it?`,
+    text: `Key "${escapeMrkdwn(key.name)}" (${key.maskedKey ?? key.id}) of <@${key.ownerId}> leaked and still works: revoke it?`,
     blocks: [section(`:rotating_light: ${what}\nIt still works (the policy leaves leaks to on-call).`), { type: 'actions', block_id: MessageBlocks.leakActions, elements: [revokeButton(key.id)] }],
   };
 }

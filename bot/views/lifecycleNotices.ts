@@ -25,7 +25,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 }
 
 export function buildExpiryNotice(input: NoticeKey & { expiresAt: Date; beforeSeconds: number }): Message {
-  const text = `Your key "${input.name}" expires in ${formatDuration(input.beforeSeconds)}. Rotate it or extend it.`;
+  const text = `Your key "${escapeMrkdwn(input.name)}" expires in ${formatDuration(input.beforeSeconds)}. Rotate it or extend it.`;
   return {
     text,
     blocks: [
@@ -41,7 +41,7 @@ export function buildExpiryNotice(input: NoticeKey & { expiresAt: Date; beforeSe
 }
 
 export function buildKeyExpired(input: NoticeKey & { expiresAt: Date }): Message {
-  const text = `Your key "${input.name}" expired. Requests with it are now refused; run ${COMMAND} new for another.`;
+  const text = `Your key "${escapeMrkdwn(input.name)}" expired. Requests with it are now refused; run ${COMMAND} new for another.`;
   return {
     text,
     blocks: [
@@ -56,7 +56,7 @@ export function buildUnusedNotice(input: NoticeKey & { kind: 'never_used' | 'unu
     input.kind === 'never_used'
       ? `has never been used since it was revealed on ${slackDate(input.since)}`
       : `has not been used since ${slackDate(input.lastUsedAt ?? input.since)}`;
-  const text = `Your key "${input.name}" ${input.kind === 'never_used' ? 'has never been used' : 'has not been used for a while'}. Revoke it, or keep it.`;
+  const text = `Your key "${escapeMrkdwn(input.name)}" ${input.kind === 'never_used' ? 'has never been used' : 'has not been used for a while'}. Revoke it, or keep it.`;
   return {
     text,
     blocks: [
@@ -72,12 +72,12 @@ export function buildUnusedNotice(input: NoticeKey & { kind: 'never_used' | 'unu
 }
 
 export function buildKeyKept(input: NoticeKey & { actorId: string; askAgainAt: Date }): Message {
-  const text = `Kept "${input.name}". keyops asks again if it is still unused by then.`;
+  const text = `Kept "${escapeMrkdwn(input.name)}". keyops asks again if it is still unused by then.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: <@${input.actorId}> kept ${keyLabel(input)}. keyops asks again on ${slackDate(input.askAgainAt)} if it is still unused.` } }] };
 }
 
 export function buildKeyExtended(input: NoticeKey & { actorId: string; from: Date; to: Date }): Message {
-  const text = `Extended "${input.name}": it now expires on ${input.to.toISOString()}.`;
+  const text = `Extended "${escapeMrkdwn(input.name)}": it now expires on ${input.to.toISOString()}.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:calendar: <@${input.actorId}> extended ${keyLabel(input)}: it now expires on ${slackDate(input.to)} (was ${slackDate(input.from)}).` } }] };
 }
 
@@ -91,7 +91,7 @@ export const EXTENSION_REFUSAL_TEXT: Record<ExtensionRefusal, string> = {
 };
 
 export function buildExtensionRefused(input: NoticeKey & { refusal: ExtensionRefusal }): Message {
-  const text = `${input.name}: ${EXTENSION_REFUSAL_TEXT[input.refusal]}`;
+  const text = `${escapeMrkdwn(input.name)}: ${EXTENSION_REFUSAL_TEXT[input.refusal]}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${keyLabel(input)}: ${EXTENSION_REFUSAL_TEXT[input.refusal]}` } }] };
 }
 

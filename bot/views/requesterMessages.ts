@@ -81,7 +81,7 @@ export function buildRequesterStatus(input: { card: ApprovalCard; who: Who; stat
 export function buildRequesterOutcome(input: { card: ApprovalCard; state: ApprovalState }): Message {
   const text = headline(input.card, input.state);
   return {
-    text: input.state.kind === 'denied' ? `${text.replace(/[*`]/g, '')} Reason: ${input.state.reason}` : text.replace(/[*`]/g, ''),
+    text: input.state.kind === 'denied' ? `${text.replace(/[*`]/g, '')} Reason: ${escapeMrkdwn(input.state.reason)}` : text.replace(/[*`]/g, ''),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'section', text: { type: 'mrkdwn', text: stateLine(input.state) } },

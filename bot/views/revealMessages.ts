@@ -19,7 +19,7 @@ export interface KeySummary {
 }
 
 export function buildRevealOffer(input: KeySummary & { maskedPreview: string; lifetimeSeconds: number; revealWindowEndsAt: Date }): Message {
-  const text = `Your key "${input.name}" is ready. Reveal it once to copy it.`;
+  const text = `Your key "${escapeMrkdwn(input.name)}" is ready. Reveal it once to copy it.`;
   return {
     text,
     blocks: [
@@ -98,18 +98,18 @@ export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; 
 }
 
 export function buildRevealNotDelivered(input: KeySummary): Message {
-  const text = `Slack did not let keyops show the key "${input.name}", so none was created. Click Reveal key again.`;
+  const text = `Slack did not let keyops show the key "${escapeMrkdwn(input.name)}", so none was created. Click Reveal key again.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: Slack did not let keyops show *${escapeMrkdwn(input.name)}*, so no key was created. Click *Reveal key* on the offer again.` } }] };
 }
 
 export function buildRevealWindowClosed(input: KeySummary): Message {
-  const text = `The reveal window for "${input.name}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
+  const text = `The reveal window for "${escapeMrkdwn(input.name)}" closed before the key was revealed. Nothing was created; run /apikey new to ask again.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:hourglass: The reveal window for *${escapeMrkdwn(input.name)}* closed before the key was revealed. No key was created; run \`/apikey new\` to ask again.` } }] };
 }
 
 /** Replaces a reveal offer whose key was revoked before anyone revealed it. */
 export function buildRevokedBeforeReveal(input: KeySummary & { revokedBy: string | null }): Message {
   const by = revokedByText(input.revokedBy);
-  const text = `The key "${input.name}" was revoked${by} before it was revealed, so it was never created. Run /apikey new to ask for another.`;
+  const text = `The key "${escapeMrkdwn(input.name)}" was revoked${by} before it was revealed, so it was never created. Run /apikey new to ask for another.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: *${escapeMrkdwn(input.name)}* was revoked${by} before it was revealed, so it was never created. Run \`/apikey new\` to ask for another.` } }] };
 }

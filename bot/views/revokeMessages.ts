@@ -24,7 +24,7 @@ export function buildRevokeCandidates(input: { maskedKey: string; keys: KeyFacts
   if (input.keys.length > shown.length) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${input.keys.length - shown.length} more. Give the key id (or the full key) to pick one of them.` }] });
   }
-  const text = `${input.maskedKey} matches ${input.keys.length} keys: ${shown.map((k) => `${k.id} (${k.name}, ${k.environment}, <@${k.ownerId}>)`).join('; ')}. Give the key id to revoke one.`;
+  const text = `${input.maskedKey} matches ${input.keys.length} keys: ${shown.map((k) => `${k.id} (${escapeMrkdwn(k.name)}, ${k.environment}, <@${k.ownerId}>)`).join('; ')}. Give the key id to revoke one.`;
   return { text, blocks };
 }
 
@@ -41,7 +41,7 @@ export function buildRevokedNotice(input: { keys: KeyFacts[]; actorId: string; r
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Anything that still uses ${one ? 'it' : 'them'} now gets \`REVOKED\`. Ask for a new key with \`/apikey new\`.` }] },
   ];
   const text = one
-    ? `<@${input.actorId}> revoked your key "${one.name}" (${one.maskedKey ?? one.id}, ${one.environment}): ${input.reason}`
-    : `<@${input.actorId}> revoked ${input.keys.length} of your keys: ${input.reason}`;
+    ? `<@${input.actorId}> revoked your key "${escapeMrkdwn(one.name)}" (${one.maskedKey ?? one.id}, ${one.environment}): ${escapeMrkdwn(input.reason)}`
+    : `<@${input.actorId}> revoked ${input.keys.length} of your keys: ${escapeMrkdwn(input.reason)}`;
   return { text, blocks };
 }

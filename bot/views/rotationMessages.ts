@@ -50,7 +50,7 @@ export function usageLine(lastUsedAt: Date | null, now: Date): string {
 
 export function buildGraceStarted(input: RotationPair & { keyId: string; graceEndsAt: Date }): Message {
   const value = JSON.stringify({ keyId: input.keyId, newKeyId: input.new.keyId } satisfies RotationButtonValue);
-  const text = `Rotation of "${input.old.name}": the new key is live; the old one keeps working until ${input.graceEndsAt.toISOString()}, then it is revoked.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}": the new key is live; the old one keeps working until ${input.graceEndsAt.toISOString()}, then it is revoked.`;
   return {
     text,
     blocks: [
@@ -63,7 +63,7 @@ export function buildGraceStarted(input: RotationPair & { keyId: string; graceEn
 
 export function buildRotationCheck(input: RotationPair & { keyId: string; graceEndsAt: Date; now: Date; extendBySeconds: number }): Message {
   const value = JSON.stringify({ keyId: input.keyId, newKeyId: input.new.keyId } satisfies RotationButtonValue);
-  const text = `Rotation of "${input.old.name}": the old key is revoked at ${input.graceEndsAt.toISOString()}. Old key ${input.old.lastUsedAt ? 'was last used ' + input.old.lastUsedAt.toISOString() : 'was never used'}; new key ${input.new.lastUsedAt ? 'was last used ' + input.new.lastUsedAt.toISOString() : 'was never used'}.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}": the old key is revoked at ${input.graceEndsAt.toISOString()}. Old key ${input.old.lastUsedAt ? 'was last used ' + input.old.lastUsedAt.toISOString() : 'was never used'}; new key ${input.new.lastUsedAt ? 'was last used ' + input.new.lastUsedAt.toISOString() : 'was never used'}.`;
   return {
     text,
     blocks: [
@@ -83,17 +83,17 @@ export function buildRotationCheck(input: RotationPair & { keyId: string; graceE
 
 export function buildRotationFinished(input: RotationPair & { why: 'grace_ended' | 'revoked_early'; actorId: string }): Message {
   const how = input.why === 'grace_ended' ? 'the grace period ended' : `<@${input.actorId}> revoked it early`;
-  const text = `Rotation of "${input.old.name}" done: the old key is revoked; the new key is the one to use.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}" done: the old key is revoked; the new key is the one to use.`;
   return { text, blocks: [section(`:white_check_mark: Rotation of *${escapeMrkdwn(input.old.name)}* done: the old key ${masked(input.old)} is revoked (${how}). Use the new key ${masked(input.new)}.`)] };
 }
 
 export function buildGraceExtended(input: RotationPair & { actorId: string; graceEndsAt: Date }): Message {
-  const text = `Rotation of "${input.old.name}": grace extended; the old key is revoked at ${input.graceEndsAt.toISOString()}.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}": grace extended; the old key is revoked at ${input.graceEndsAt.toISOString()}.`;
   return { text, blocks: [section(`:hourglass: <@${input.actorId}> extended the grace period of *${escapeMrkdwn(input.old.name)}*: the old key ${masked(input.old)} is revoked ${slackDate(input.graceEndsAt)}.`)] };
 }
 
 export function buildRotationCancelled(input: RotationPair & { actorId: string }): Message {
-  const text = `Rotation of "${input.old.name}" cancelled: the old key stays; the new key is revoked.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}" cancelled: the old key stays; the new key is revoked.`;
   return { text, blocks: [section(`:leftwards_arrow_with_hook: <@${input.actorId}> cancelled the rotation of *${escapeMrkdwn(input.old.name)}*: the old key ${masked(input.old)} stays, the new key ${masked(input.new)} is revoked.`)] };
 }
 
@@ -108,7 +108,7 @@ const ABANDONED_WHY: Record<string, string> = {
 
 export function buildRotationAbandoned(input: { old: NoticeKey; outcome: string }): Message {
   const why = ABANDONED_WHY[input.outcome] ?? 'keyops could not deliver the new key';
-  const text = `Rotation of "${input.old.name}" stopped: ${why}. The old key keeps working.`;
+  const text = `Rotation of "${escapeMrkdwn(input.old.name)}" stopped: ${why}. The old key keeps working.`;
   return {
     text,
     blocks: [section(`:warning: Rotation of *${escapeMrkdwn(input.old.name)}* stopped: ${why}. The old key ${masked(input.old)} keeps working; run \`${COMMAND} rotate ${input.old.keyId}\` to try again.`)],

@@ -92,6 +92,6 @@ export function buildUsageMessage(input: UsageMessageInput): Message {
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Requests are verifications keyops answered (UTC periods). Error rates and latency come from responses your gateways report; latencies are histogram bucket bounds.' }] },
   ];
-  const text = `Usage of ${key.name}: ${formatCount(report.last24h.requests)} requests in the last 24 hours, ${formatCount(report.last30d.requests)} in the last 30 days.`;
+  const text = `Usage of ${escapeMrkdwn(key.name)}: ${formatCount(report.last24h.requests)} requests in the last 24 hours, ${formatCount(report.last30d.requests)} in the last 30 days.`;
   return { text, blocks };
 }

@@ -68,7 +68,7 @@ describe('buildUsageMessage', () => {
     expect(text).toContain(`<!date^${Math.floor(key.lastUsedAt.getTime() / 1000)}^`);
     expect(text).toContain('200/s, burst 400; busiest minute of the last hour: 30 requests (0.5/s)');
     expect(text).toContain('130 of 1,000 (13.0%), resets <!date^1796083200^');
-    expect(message.text).toBe('Usage of Billing <export>: 120 requests in the last 24 hours, 180 in the last 30 days.');
+    expect(message.text).toBe('Usage of Billing &lt;export&gt;: 120 requests in the last 24 hours, 180 in the last 30 days.');
     expect(validateMessage(message as unknown as Record<string, unknown>)).toBeNull();
   });
 
