@@ -106,6 +106,9 @@ export function createRevealActivities(deps: ActivityDeps) {
       if (key.status === 'REVOKED') return revokedMeanwhile();
       if (key.status !== 'PENDING_REVEAL' && key.status !== 'ACTIVE') throw ApplicationFailure.nonRetryable(`key ${key.id} is ${key.status}, not pending reveal`);
 
+      // Active with a masked form but no reveal on record: a run that stopped between storing a key
+      // and hearing back from Slack. That key may be on the owner's screen; this one replaces it.
+      const replaces = key.status === 'ACTIVE' && key.maskedKey ? key.maskedKey : undefined;
       const plaintext = mintKey({ prefix: deps.policy.keyPrefix, envTag: envTagOf(key.environment) });
       const parsed = parseKey(plaintext);
       if (!parsed.ok) throw new Error('minted key failed its own parse');
@@ -122,7 +125,7 @@ export function createRevealActivities(deps: ActivityDeps) {
         data: { keyHash, maskedKey, status: 'ACTIVE', revealedAt: now, expiresAt },
       });
       if (activated.count === 0) return revokedMeanwhile();
-      const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl });
+      const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl, replaces });
       try {
         await deps.slack.respond({ responseUrl, replaceOriginal: true, ...message });
       } catch (error) {

@@ -51,10 +51,19 @@ export function buildRevealOffer(input: KeySummary & { maskedPreview: string; li
   };
 }
 
-export function buildRevealedKey(input: KeySummary & { plaintext: string; maskedKey: string; expiresAt: Date; displaySeconds: number; exampleUrl: string }): Message {
+/**
+ * `replaces`: the masked form of a key this message may already have shown when keyops stopped
+ * mid-reveal. Nobody can tell whether Slack displayed it, so that key was dropped and this one
+ * minted; the owner is told, in case they copied the first.
+ */
+export function buildRevealedKey(input: KeySummary & { plaintext: string; maskedKey: string; expiresAt: Date; displaySeconds: number; exampleUrl: string; replaces?: string }): Message {
+  const replaced: KnownBlock[] = input.replaces
+    ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: keyops restarted while showing you a key. If you copied \`${input.replaces}\`, discard it: it does not work. Use this one.` }] }]
+    : [];
   return {
     text: `Your new key ${input.maskedKey}: copy it now, it is shown only once.`,
     blocks: [
+      ...replaced,
       { type: 'section', text: { type: 'mrkdwn', text: `:key: *${escapeMrkdwn(input.name)}*: copy your key now. *It is shown only once* and disappears in ${lifetimeText(input.displaySeconds)}.` } },
       { type: 'section', block_id: MessageBlocks.revealedKey, text: { type: 'mrkdwn', text: '```' + input.plaintext + '```' } },
       {

@@ -4,7 +4,8 @@
  * must hold after each.
  */
 import { startFaultStack, type FaultStack } from './support/faultStack';
-import { escalationPolicy, killScenarios, runKillScenario } from './support/killScenarios';
+import { runKillScenario } from './support/killRunner';
+import { escalationPolicy, killScenarios } from './support/killScenarios';
 
 let s: FaultStack;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
  * each step of the journeys, then a restart. See support/killScenarios.ts and support/invariants.ts.
  */
 import { startFaultStack, type FaultStack } from './support/faultStack';
-import { escalationPolicy, killScenarios, runKillScenario } from './support/killScenarios';
+import { runKillScenario } from './support/killRunner';
+import { escalationPolicy, killScenarios } from './support/killScenarios';
 
 let s: FaultStack;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import { NewKeyBlocks, RevokeBlocks } from '../../../bot/ids';
 import { lifetimeBlockId } from '../../../bot/views/newKeyModal';
-import type { FakeMessage } from '../../../playground/slack';
+import type { FakeMessage, FakeView } from '../../../playground/slack';
 import type { FaultStack } from './faultStack';
 
 export const CHANNEL = 'C0FAULTS';
@@ -13,11 +13,7 @@ export const KEY_TEXT = /ko_(?:test|stg|live)_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/g;
 /** /apikey new, filled and submitted; resolves with the submission's HTTP outcome (killed bots answer nothing). */
 export async function submitNewKey(s: FaultStack, userId: string, o: { name?: string; environment?: string; modalTimeoutMs?: number } = {}): Promise<{ acked: boolean }> {
   const environment = o.environment ?? 'test';
-  // A modal left open by an earlier attempt is closed first, as a person would.
-  const stale = s.fake.openViewFor(userId);
-  if (stale) stale.closed = true;
-  await s.driver.sendCommand({ userId, channelId: CHANNEL, text: 'new' });
-  let view = await s.fake.waitFor(() => s.fake.openViewFor(userId), { timeoutMs: o.modalTimeoutMs ?? 30_000 });
+  let view = await openModal(s, userId, 'new', o.modalTimeoutMs);
   if (!JSON.stringify(view.blocks).includes(lifetimeBlockId(environment))) {
     await s.driver.selectOption({ userId, view, blockId: NewKeyBlocks.environment, value: environment });
     view = await s.fake.waitFor(() => {
@@ -39,6 +35,22 @@ export async function submitNewKey(s: FaultStack, userId: string, o: { name?: st
   } catch {
     // The process serving Slack died before it answered: Slack shows the person an error.
     return { acked: false };
+  }
+}
+
+/**
+ * Types the command until its modal opens, as a person would: a process just restarted on a loaded
+ * machine can miss Slack's 3-second trigger, and keyops then asks them to try again.
+ */
+async function openModal(s: FaultStack, userId: string, text: string, timeoutMs = 30_000): Promise<FakeView> {
+  for (let attempt = 1; ; attempt++) {
+    // A modal left open by an earlier attempt is closed first.
+    const stale = s.fake.openViewFor(userId);
+    if (stale) stale.closed = true;
+    await s.driver.sendCommand({ userId, channelId: CHANNEL, text });
+    const view = await s.fake.waitFor(() => s.fake.openViewFor(userId), { timeoutMs: Math.min(timeoutMs, 15_000) }).catch(() => undefined);
+    if (view) return view;
+    if (attempt * 15_000 >= timeoutMs) throw new Error(`${userId}: /apikey ${text} opened no modal`);
   }
 }
 
@@ -87,10 +99,6 @@ export function shownKeys(s: FaultStack, userId: string): ShownKey[] {
 
 /** An admin revokes a key by its id through /apikey revoke and the confirmation modal. */
 export async function revokeAsAdmin(s: FaultStack, keyId: string, adminId = 'U0ADMIN'): Promise<void> {
-  // A confirmation left open when an earlier bot died is closed first, as a person would.
-  const stale = s.fake.openViewFor(adminId);
-  if (stale) stale.closed = true;
-  await s.driver.sendCommand({ userId: adminId, channelId: CHANNEL, text: `revoke ${keyId}` });
-  const view = await s.fake.waitFor(() => s.fake.openViewFor(adminId), { timeoutMs: 30_000 });
+  const view = await openModal(s, adminId, `revoke ${keyId}`, 45_000);
   await s.driver.submitView({ userId: adminId, view, values: { [RevokeBlocks.reason]: 'fault injection' } }).catch(() => undefined);
 }

@@ -3,11 +3,10 @@
  * scenario uses its own people, records a row of the fault table and returns the violations of
  * the invariants (see invariants.ts).
  */
-import type { FaultPoint } from '../../../runtime/faultPoints';
-import { checkInvariants, waitForHidden } from './invariants';
-import { recordFault } from './faultTable';
-import type { FaultStack, Role } from './faultStack';
+import { waitForHidden } from './invariants';
+import type { FaultStack } from './faultStack';
 import { clickReveal, findOffer, revokeAsAdmin, shownKeys, submitNewKey, waitForOffer, waitForShownKey } from './journeys';
+import { activeKeyOf, approverMessageRecorded, arm, restart, revealAndWait, revealRecorded, revocationNotice, roleOf } from './killSteps';
 
 export const APPROVER = 'U0APPROVER';
 export const ESCALATE_AFTER_SECONDS = 20;
@@ -28,29 +27,8 @@ export interface KillScenario {
   splitOnly?: boolean;
   /** Violations this step is known to cause (a gap reported, not yet closed): listed in the table, not failed. */
   knownGaps?: RegExp[];
-  run(s: FaultStack, userId: string): Promise<{ outcome: string; recoveryMs: number | null; downtimeMs: number; users?: string[] }>;
+  run(s: FaultStack, userId: string): Promise<{ outcome: string; recoveryMs: number | null; downtimeMs: number; users?: string[]; silent?: boolean }>;
 }
-
-const roleOf = (s: FaultStack, target: 'slack' | 'worker'): Role => (target === 'slack' ? s.slackRole : s.workerRole);
-
-/** Kills the role, starts it again, and says how long it was gone. */
-async function restart(s: FaultStack, role: Role): Promise<{ killedAt: number; downtimeMs: number }> {
-  const killedAt = await s.kill(role);
-  await s.start(role);
-  return { killedAt, downtimeMs: Date.now() - killedAt };
-}
-
-/** Restarts the role with a fault point armed (the step under test stops there). */
-async function arm(s: FaultStack, role: Role, point: FaultPoint): Promise<void> {
-  await s.kill(role);
-  await s.start(role, { faultPoint: point });
-}
-
-async function revealAndWait(s: FaultStack, userId: string): Promise<number> {
-  await clickReveal(s, userId, await waitForOffer(s, userId));
-  return waitForShownKey(s, userId);
-}
-
 export const killScenarios: KillScenario[] = [
   {
     step: 'after the modal submit, before the offer',
@@ -126,9 +104,13 @@ export const killScenarios: KillScenario[] = [
       await clickReveal(s, userId, await waitForOffer(s, userId));
       await hang.hit;
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const keys = new Set(shownKeys(s, userId).map((k) => k.key));
-      return { outcome: `${keys.size} key(s) shown`, recoveryMs: Date.now() - killedAt, downtimeMs };
+      const shownAt = await s.fake.waitFor(() => {
+        const shown = shownKeys(s, userId);
+        return new Set(shown.map((k) => k.key)).size > 1 ? Math.max(...shown.map((k) => k.shownAt)) : undefined;
+      }, { timeoutMs: 60_000 });
+      const told = s.fake.ephemeralMessages({ userId }).some((m) => m.history.some((v) => JSON.stringify(v.blocks ?? []).includes('discard it: it does not work')));
+      if (!told) return { outcome: 'the first key was replaced without a word to its owner', recoveryMs: shownAt - killedAt, downtimeMs, silent: true };
+      return { outcome: 'a second key replaced the first, and the owner was told the first does not work', recoveryMs: shownAt - killedAt, downtimeMs };
     },
   },
   {
@@ -151,6 +133,8 @@ export const killScenarios: KillScenario[] = [
     async run(s, userId) {
       await submitNewKey(s, userId);
       await revealAndWait(s, userId);
+      // Once the reveal is on record: the instant between Slack's answer and the record is the step above.
+      await revealRecorded(s, userId);
       const { downtimeMs } = await restart(s, roleOf(s, target));
       await waitForHidden(s, [userId], downtimeMs);
       const shown = shownKeys(s, userId)[0];
@@ -199,6 +183,8 @@ export const killScenarios: KillScenario[] = [
       const askedAt = Date.now();
       await submitNewKey(s, userId, { environment: 'production' });
       await s.fake.waitFor(() => s.fake.messages({ channelId: `D${APPROVER.slice(1)}` }).find((m) => m.text.includes(userId) || JSON.stringify(m.blocks).includes(userId)), { timeoutMs: 30_000 });
+      // Once the message is on record: the instant between Slack's answer and the record is another step.
+      await approverMessageRecorded(s, userId, APPROVER);
       const { downtimeMs } = await restart(s, roleOf(s, target));
       const escalatedAt = await s.fake.waitFor(() => s.fake.messages({ channelId: 'D0ADMIN' }).find((m) => JSON.stringify(m.blocks).includes(userId))?.history[0]?.at, { timeoutMs: 90_000 });
       const late = escalatedAt - askedAt - ESCALATE_AFTER_SECONDS * 1000;
@@ -206,28 +192,3 @@ export const killScenarios: KillScenario[] = [
     },
   })),
 ];
-
-async function activeKeyOf(s: FaultStack, userId: string): Promise<string> {
-  const key = await s.db.apiKey.findFirstOrThrow({ where: { ownerId: userId, status: 'ACTIVE' }, select: { id: true } });
-  return key.id;
-}
-
-function revocationNotice(s: FaultStack, userId: string): ReturnType<FaultStack['fake']['messages']>[number] | undefined {
-  return s.fake.messages({ channelId: `D${userId.slice(1)}` }).find((m) => /revoked/i.test(m.text));
-}
-
-/** Runs one scenario, checks the invariants, records its row; resolves with the violations. */
-export async function runKillScenario(s: FaultStack, scenario: KillScenario, userId: string): Promise<string[]> {
-  const who = s.layout === 'all-in-one' ? 'keyops (all-in-one)' : scenario.target === 'slack' ? 'bot' : 'worker';
-  // A fault a failed scenario left armed must not hit the next one.
-  s.fake.faults.clearAll();
-  const result = await scenario.run(s, userId);
-  const users = result.users ?? [userId];
-  await waitForHidden(s, users, result.downtimeMs);
-  const found = await checkInvariants(s, { users, downtimeMs: result.downtimeMs });
-  const known = found.filter((v) => scenario.knownGaps?.some((re) => re.test(v)));
-  const violations = found.filter((v) => !known.includes(v));
-  const outcome = violations.length ? `FAILED: ${violations.join('; ')}` : known.length ? `KNOWN GAP: ${known.join('; ')}` : result.outcome;
-  recordFault({ fault: `kill -9 ${who}`, step: scenario.step, outcome: `${outcome} (down ${(result.downtimeMs / 1000).toFixed(1)} s)`, recoveryMs: result.recoveryMs });
-  return violations;
-}

@@ -69,6 +69,13 @@ describe('reveal messages', () => {
     expect(JSON.stringify(buildRevealOffer({ ...summary, maskedPreview: 'ko_live_…????', lifetimeSeconds: 86400, revealWindowEndsAt: expiresAt }))).not.toContain(plaintext.slice(8, 30));
   });
 
+  it('a reveal that replaces a key keyops may have shown before a restart says which one no longer works', () => {
+    const replacing = buildRevealedKey({ ...summary, plaintext, maskedKey, expiresAt, displaySeconds: 120, exampleUrl: policy.quickStart.exampleUrl, replaces: 'ko_live_…9zZz' });
+    expect(validateMessage(asObj(replacing))).toBeNull();
+    expect(JSON.stringify(replacing.blocks)).toContain('If you copied `ko_live_…9zZz`, discard it: it does not work');
+    expect(JSON.stringify(buildRevealedKey({ ...summary, plaintext, maskedKey, expiresAt, displaySeconds: 120, exampleUrl: policy.quickStart.exampleUrl }).blocks)).not.toContain('restarted');
+  });
+
   it('escape user text so a key name cannot inject mentions or links', () => {
     const text = JSON.stringify(buildMaskedAfterReveal({ ...summary, maskedKey, expiresAt }));
     expect(text).toContain('Payments &lt;prod&gt; &amp; co');
