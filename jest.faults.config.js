@@ -10,7 +10,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
   // Two cores: each file runs its own keyops processes and Temporal server.
   maxWorkers: 2,
-  testTimeout: 300000,
+  testTimeout: 420000,
   globalSetup: '<rootDir>/test/faults/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/faults/support/globalTeardown.ts',
 };

@@ -18,7 +18,11 @@ export async function runKillScenario(s: FaultStack, scenario: KillScenario, use
   const earlier = earlierUsers.get(s) ?? [];
   await waitForHidden(s, earlier, 60_000);
   earlierUsers.set(s, [...earlier, userId]);
-  const result = await scenario.run(s, userId);
+  const result = await scenario.run(s, userId).catch((error: unknown) => {
+    // What keyops said last, so a scenario that stalls says why.
+    const tail = [...new Set([s.workerRole, s.slackRole])].map((role) => `--- ${role}\n${s.logs(role).slice(-25).join('\n')}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${tail}`);
+  });
   const users = result.users ?? [userId];
   await waitForHidden(s, users, result.downtimeMs);
   const found = await checkInvariants(s, { users, downtimeMs: result.downtimeMs });

@@ -6,7 +6,7 @@
 import { waitForHidden } from './invariants';
 import type { FaultStack } from './faultStack';
 import { clickReveal, findOffer, revokeAsAdmin, shownKeys, submitNewKey, waitForOffer, waitForShownKey } from './journeys';
-import { activeKeyOf, approverMessageRecorded, arm, restart, revealAndWait, revealRecorded, revocationNotice, roleOf } from './killSteps';
+import { activeKeyOf, hitWithin, approvalMessagesRecorded, arm, restart, revealAndWait, revealRecorded, revocationNotice, roleOf } from './killSteps';
 
 export const APPROVER = 'U0APPROVER';
 export const ESCALATE_AFTER_SECONDS = 20;
@@ -36,7 +36,7 @@ export const killScenarios: KillScenario[] = [
     async run(s, userId) {
       const hang = s.fake.faults.arm('chat.postEphemeral', { kind: 'hang', apply: false });
       await submitNewKey(s, userId);
-      await hang.hit;
+      await hitWithin(hang);
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
       await waitForOffer(s, userId);
       const recoveryMs = Date.now() - killedAt;
@@ -102,7 +102,7 @@ export const killScenarios: KillScenario[] = [
       await submitNewKey(s, userId);
       const hang = s.fake.faults.arm('response_url', { kind: 'hang', apply: true });
       await clickReveal(s, userId, await waitForOffer(s, userId));
-      await hang.hit;
+      await hitWithin(hang);
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
       const shownAt = await s.fake.waitFor(() => {
         const shown = shownKeys(s, userId);
@@ -120,7 +120,7 @@ export const killScenarios: KillScenario[] = [
       await submitNewKey(s, userId);
       const hang = s.fake.faults.arm('response_url', { kind: 'hang', apply: false });
       await clickReveal(s, userId, await waitForOffer(s, userId));
-      await hang.hit;
+      await hitWithin(hang);
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
       const shownAt = await waitForShownKey(s, userId);
       return { outcome: 'the unseen key was replaced by one that was shown', recoveryMs: shownAt - killedAt, downtimeMs };
@@ -169,7 +169,7 @@ export const killScenarios: KillScenario[] = [
       const keyId = await activeKeyOf(s, userId);
       const hang = s.fake.faults.arm('chat.postMessage', { kind: 'hang', apply: false });
       await revokeAsAdmin(s, keyId);
-      await hang.hit;
+      await hitWithin(hang);
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
       const noticeAt = await s.fake.waitFor(() => revocationNotice(s, userId)?.history[0]?.at, { timeoutMs: 60_000 }).catch(() => null);
       return { outcome: noticeAt ? 'owner told once after the restart' : 'owner never told of the revocation', recoveryMs: noticeAt ? noticeAt - killedAt : null, downtimeMs, users: [userId, 'U0ADMIN'] };
@@ -184,7 +184,7 @@ export const killScenarios: KillScenario[] = [
       await submitNewKey(s, userId, { environment: 'production' });
       await s.fake.waitFor(() => s.fake.messages({ channelId: `D${APPROVER.slice(1)}` }).find((m) => m.text.includes(userId) || JSON.stringify(m.blocks).includes(userId)), { timeoutMs: 30_000 });
       // Once the message is on record: the instant between Slack's answer and the record is another step.
-      await approverMessageRecorded(s, userId, APPROVER);
+      await approvalMessagesRecorded(s, userId, APPROVER);
       const { downtimeMs } = await restart(s, roleOf(s, target));
       const escalatedAt = await s.fake.waitFor(() => s.fake.messages({ channelId: 'D0ADMIN' }).find((m) => JSON.stringify(m.blocks).includes(userId))?.history[0]?.at, { timeoutMs: 90_000 });
       const late = escalatedAt - askedAt - ESCALATE_AFTER_SECONDS * 1000;

@@ -3,6 +3,7 @@
  * key, find what a revocation left behind.
  */
 import type { FaultPoint } from '../../../runtime/faultPoints';
+import type { ArmedFault } from '../../../playground/slack';
 import type { FaultStack, Role } from './faultStack';
 import { clickReveal, waitForOffer, waitForShownKey } from './journeys';
 
@@ -46,11 +47,20 @@ export async function revealRecorded(s: FaultStack, userId: string): Promise<voi
   }
 }
 
-/** Resolves once the approver's request message is recorded (posting it is one step, recording it the next). */
-export async function approverMessageRecorded(s: FaultStack, requesterId: string, approverId: string): Promise<void> {
+/** Resolves once the approver's and the requester's messages are recorded (posting is one step, recording the next). */
+export async function approvalMessagesRecorded(s: FaultStack, requesterId: string, approverId: string): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (!(await s.db.approvalMessage.findFirst({ where: { recipientId: approverId, request: { requesterId } }, select: { id: true } }))) {
+  const recorded = async (): Promise<boolean> => {
+    const rows = await s.db.approvalMessage.findMany({ where: { recipientId: { in: [approverId, requesterId] }, request: { requesterId } }, select: { recipientId: true } });
+    return new Set(rows.map((r) => r.recipientId)).size === 2;
+  };
+  while (!(await recorded())) {
     if (Date.now() > deadline) throw new Error(`the approval message to ${approverId} was never recorded`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The moment an armed fault was first hit; fails, rather than waiting forever, when nothing calls it. */
+export function hitWithin(armed: ArmedFault, ms = 90_000): Promise<number> {
+  return Promise.race([armed.hit, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`nothing called ${armed.target} within ${ms / 1000} s`)), ms))]);
 }
