@@ -7,7 +7,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { LEAK_REVOCATION_PREFIX } from '../domain/leak';
+import { revocationIdForView } from '../db/revocations';
 import type { Logger } from '../runtime/log';
 import { revocationWorkflow, revocationWorkflowId } from '../workflows/revocation';
 import { TASK_QUEUE } from './taskQueue';
@@ -17,7 +17,9 @@ const LOOK_BACK_MS = 24 * 3600 * 1000;
 
 export async function resumeRevocationFollowUps(options: { db: Db; client: Client; log: Logger; now: Date; taskQueue?: string; signal?: AbortSignal }): Promise<{ revocations: number; started: number }> {
   const rows = await options.db.apiKey.findMany({
-    where: { revocationId: { not: null }, revokedAt: { gte: new Date(options.now.getTime() - LOOK_BACK_MS) } },
+    // The bot's revocations only (ids from the confirmed view): rotations, leaks and the CLI tell
+    // owners their own way, and their processes finish their own follow-ups (leaks: leaks/resumeLeaks.ts).
+    where: { revocationId: { startsWith: revocationIdForView('') }, revokedAt: { gte: new Date(options.now.getTime() - LOOK_BACK_MS) } },
     select: { revocationId: true, revokedBy: true },
     distinct: ['revocationId'],
   });
@@ -25,8 +27,6 @@ export async function resumeRevocationFollowUps(options: { db: Db; client: Clien
   for (const row of rows) {
     if (options.signal?.aborted) break;
     const revocationId = row.revocationId as string;
-    // A leak's revocation is followed up by its leak workflow, resumed by leaks/resumeLeaks.ts.
-    if (revocationId.startsWith(LEAK_REVOCATION_PREFIX)) continue;
     try {
       await options.client.workflow.start(revocationWorkflow, {
         taskQueue: options.taskQueue ?? TASK_QUEUE,

@@ -27,6 +27,7 @@ export interface KillScenario {
   splitOnly?: boolean;
   /** Violations this step is known to cause (a gap reported, not yet closed): listed in the table, not failed. */
   knownGaps?: RegExp[];
+  /** `silent`: the journey did not finish as its user must see it (the outcome says how); a failure. */
   run(s: FaultStack, userId: string): Promise<{ outcome: string; recoveryMs: number | null; downtimeMs: number; users?: string[]; silent?: boolean }>;
 }
 export const killScenarios: KillScenario[] = [
@@ -156,7 +157,7 @@ export const killScenarios: KillScenario[] = [
       await s.reached(role, 'revocation.afterCommit');
       const { killedAt, downtimeMs } = await restart(s, role);
       const noticeAt = await s.fake.waitFor(() => revocationNotice(s, userId)?.history[0]?.at, { timeoutMs: 60_000 }).catch(() => null);
-      return { outcome: noticeAt ? 'owner told once after the restart' : 'owner never told of the revocation', recoveryMs: noticeAt ? noticeAt - killedAt : null, downtimeMs, users: [userId, 'U0ADMIN'] };
+      return { outcome: noticeAt ? 'owner told once after the restart' : 'owner never told of the revocation', recoveryMs: noticeAt ? noticeAt - killedAt : null, downtimeMs, users: [userId, 'U0ADMIN'], silent: !noticeAt };
     },
   },
   {
@@ -172,7 +173,7 @@ export const killScenarios: KillScenario[] = [
       await hitWithin(hang);
       const { killedAt, downtimeMs } = await restart(s, s.workerRole);
       const noticeAt = await s.fake.waitFor(() => revocationNotice(s, userId)?.history[0]?.at, { timeoutMs: 60_000 }).catch(() => null);
-      return { outcome: noticeAt ? 'owner told once after the restart' : 'owner never told of the revocation', recoveryMs: noticeAt ? noticeAt - killedAt : null, downtimeMs, users: [userId, 'U0ADMIN'] };
+      return { outcome: noticeAt ? 'owner told once after the restart' : 'owner never told of the revocation', recoveryMs: noticeAt ? noticeAt - killedAt : null, downtimeMs, users: [userId, 'U0ADMIN'], silent: !noticeAt };
     },
   },
   ...(['worker', 'slack'] as const).map((target): KillScenario => ({
