@@ -44,11 +44,14 @@ export async function submitNewKey(s: FaultStack, userId: string, o: { name?: st
  */
 async function openModal(s: FaultStack, userId: string, text: string, timeoutMs = 30_000): Promise<FakeView> {
   for (let attempt = 1; ; attempt++) {
-    // A modal left open by an earlier attempt is closed first.
-    const stale = s.fake.openViewFor(userId);
-    if (stale) stale.closed = true;
+    // A modal left open by an earlier attempt (or a killed bot) is closed first.
+    s.fake.state.clearModals(userId);
     await s.driver.sendCommand({ userId, channelId: CHANNEL, text });
-    const view = await s.fake.waitFor(() => s.fake.openViewFor(userId), { timeoutMs: Math.min(timeoutMs, 15_000) }).catch(() => undefined);
+    const open = (): FakeView | undefined => {
+      const v = s.fake.openViewFor(userId);
+      return v && !v.closed ? v : undefined;
+    };
+    const view = await s.fake.waitFor(open, { timeoutMs: Math.min(timeoutMs, 15_000) }).catch(() => undefined);
     if (view) return view;
     if (attempt * 15_000 >= timeoutMs) throw new Error(`${userId}: /apikey ${text} opened no modal`);
   }
@@ -100,5 +103,6 @@ export function shownKeys(s: FaultStack, userId: string): ShownKey[] {
 /** An admin revokes a key by its id through /apikey revoke and the confirmation modal. */
 export async function revokeAsAdmin(s: FaultStack, keyId: string, adminId = 'U0ADMIN'): Promise<void> {
   const view = await openModal(s, adminId, `revoke ${keyId}`, 45_000);
-  await s.driver.submitView({ userId: adminId, view, values: { [RevokeBlocks.reason]: 'fault injection' } }).catch(() => undefined);
+  const res = await s.driver.submitView({ userId: adminId, view, values: { [RevokeBlocks.reason]: 'fault injection' } });
+  if (res.status !== 200 || JSON.stringify(res.json ?? {}).includes('"errors"')) throw new Error(`the revocation was refused: ${res.status} ${res.body}`);
 }
