@@ -9,4 +9,9 @@ env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const cli = require.resolve('prisma/build/index.js');
 const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env });
+// Recorded so that `npm run build` (and `npm start`) can skip a generate with the same inputs.
+if (result.status === 0) {
+  const { prisma, markBuilt } = require('./buildInputs');
+  markBuilt(prisma, prisma.hash());
+}
 process.exit(result.status ?? 1);
