@@ -8,5 +8,6 @@ import { doctorCommand } from './doctor';
 import { keysListCommand } from './keysList';
 import { keysRevokeCommand } from './keysRevoke';
 import { policyCheckCommand } from './policyCheck';
+import { policyInitCommand } from './policyInit';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, keysListCommand, keysRevokeCommand, auditExportCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand];

@@ -119,7 +119,7 @@ const usersInfo: Handler = (args, ctx) => {
     ok: true,
     user: {
       id, team_id: ctx.teamId, name, deleted: false, real_name: name, tz, tz_label: tz, tz_offset: tzOffsetSeconds(tz, ctx.state.now()),
-      is_bot: id === BOT_USER_ID, is_admin: false, is_owner: false, is_app_user: false, updated: Math.floor(ctx.state.now() / 1000),
+      is_bot: id === BOT_USER_ID, is_admin: ctx.users.get(id)?.admin === true, is_owner: false, is_app_user: false, updated: Math.floor(ctx.state.now() / 1000),
       profile: { real_name: name, display_name: name, email: `${name}@example.test`, team: ctx.teamId },
     },
   };
@@ -135,6 +135,21 @@ const usergroupUsers: Handler = (args, ctx) => {
   return members ? { ok: true, users: [...members] } : slackError('no_such_subteam');
 };
 
+/** Every known user in one page: enough for a workspace the size tests and the playground make up. */
+const usersList: Handler = (_args, ctx) => ({
+  ok: true,
+  members: [...ctx.users.entries()].map(([id, user]) => ({
+    id, team_id: ctx.teamId, name: userName(ctx, id), real_name: userName(ctx, id), deleted: false, is_bot: false,
+    is_admin: user.admin === true, is_owner: false, is_restricted: false, is_ultra_restricted: false,
+  })),
+  response_metadata: { next_cursor: '' },
+});
+
+const usergroupsList: Handler = (_args, ctx) => ({
+  ok: true,
+  usergroups: [...ctx.usergroups.keys()].map((id) => ({ id, team_id: ctx.teamId, handle: id.toLowerCase(), name: id, user_count: ctx.usergroups.get(id)?.length ?? 0 })),
+});
+
 export const chatMethods: Record<string, Handler> = {
   'chat.postMessage': postMessage,
   'chat.postEphemeral': postEphemeral,
@@ -145,4 +160,6 @@ export const chatMethods: Record<string, Handler> = {
   'users.info': usersInfo,
   'auth.test': authTest,
   'usergroups.users.list': usergroupUsers,
+  'users.list': usersList,
+  'usergroups.list': usergroupsList,
 };

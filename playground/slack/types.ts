@@ -22,6 +22,8 @@ export type SlackError = {
 export interface FakeUser {
   name?: string;
   tz?: string;
+  /** A workspace admin (`is_admin` in users.info and users.list). */
+  admin?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -33,7 +35,7 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** Users `users.info` knows by name/tz; other well-formed user ids get synthesized defaults. */
   users?: Record<string, FakeUser>;
-  /** Usergroup id → member user ids, for `usergroups.users.list`. */
+  /** Usergroup id → member user ids, for `usergroups.users.list` (and `usergroups.list`, handle = id). */
   usergroups?: Record<string, string[]>;
 }
 
