@@ -5,6 +5,7 @@
  * switch to real servers.
  */
 import path from 'node:path';
+import { loadDotEnv } from '../config/dotenv';
 import { ConfigError, parseEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sdkMetricsAddress = await freeLoopbackAddress();
   const sdkMetrics = installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }), metricsBindAddress: sdkMetricsAddress }) ? sdkMetricsReader(sdkMetricsAddress) : undefined;
+  const envFile = loadDotEnv();
   const env = parseEnv();
   const { policy, file: policyFile } = loadPolicy(env.POLICY_FILE);
   const dataDir = path.resolve(env.KEYOPS_DATA_DIR);
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       health: `${keyops.url}/healthz`,
       verify: `${keyops.url}/v1/keys/verify`,
       policy: policyFile,
+      ...(envFile ? { envFile } : {}),
       temporal: temporal.address,
       database: env.DATABASE_URL ? 'DATABASE_URL' : `embedded (${path.join(dataDir, 'postgres')})`,
       ...(generated && !env.VERIFY_API_TOKEN ? { verifyApiToken: `generated; read it from ${generated.file}` } : {}),

@@ -1,5 +1,8 @@
 /** Entry of `npx keyops` (through bin/keyops-cli.js): the process around runCli. */
+import { loadDotEnv } from '../config/dotenv';
 import { runCli } from './main';
+
+loadDotEnv();
 
 runCli({
   argv: process.argv.slice(2),

@@ -59,7 +59,7 @@ export const envSchema = z.object({
   KEYOPS_DATA_DIR: optionalText.transform((v) => v ?? '.keyops'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Unset: pretty lines when stdout is a terminal (a person ran npm start), JSON otherwise. */
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOG_FORMAT: optionalText.pipe(z.enum(['json', 'pretty']).optional()),
 });
 
 export type Env = z.output<typeof envSchema>;
