@@ -14,7 +14,7 @@ import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
 import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
-import { onShutdownSignal } from '../runtime/shutdown';
+import { onShutdownSignal, runStopSteps, SHUTDOWN_DEADLINE_MS, type StopStep } from '../runtime/shutdown';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 import { startPlayground, type Playground } from '../playground/start';
 
@@ -28,23 +28,23 @@ async function main(): Promise<void> {
   const env = parseEnv();
   const { policy, file: policyFile } = loadPolicy(env.POLICY_FILE);
   const dataDir = path.resolve(env.KEYOPS_DATA_DIR);
-  const cleanups: Array<() => Promise<void>> = [];
-  const cleanup = async (): Promise<void> => {
-    for (const stop of cleanups.reverse()) await stop().catch((error: unknown) => log.error('shutdown step failed', { error }));
-  };
+  const cleanups: StopStep[] = [];
+  // keyops first, within its own deadline; the embedded servers after it always get their turn, so
+  // a Ctrl-C never leaves PostgreSQL running for the next start.
+  const cleanup = (): Promise<void> => runStopSteps([...cleanups].reverse(), { log, deadlineMs: SHUTDOWN_DEADLINE_MS, reserveMs: 1_000 });
   onShutdownSignal({ log, stop: cleanup });
 
   try {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT, log: log.child({ name: 'postgres' }) });
-      cleanups.push(() => pg.stop());
+      cleanups.push({ name: 'embedded postgres', stop: () => pg.stop() });
       databaseUrl = pg.databaseUrl;
     }
     let temporal = { address: env.TEMPORAL_ADDRESS ?? '', namespace: env.TEMPORAL_NAMESPACE };
     if (!env.TEMPORAL_ADDRESS) {
       const server = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, dataDir: path.join(dataDir, 'temporal'), port: env.TEMPORAL_DEV_PORT, namespace: env.TEMPORAL_NAMESPACE, log: log.child({ name: 'temporal' }) });
-      cleanups.push(() => server.stop());
+      cleanups.push({ name: 'temporal dev server', stop: () => server.stop() });
       temporal = { address: server.address, namespace: server.namespace };
     }
     const generated = !env.KEY_HASH_SECRET || !env.VERIFY_API_TOKEN ? loadOrCreateDevSecrets(dataDir) : null;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     if (!slackCredentials) {
       playground = await startPlayground({ policy, verifyApiToken, displaySeconds: env.KEY_DISPLAY_SECONDS, log: log.child({ name: 'playground' }), anyHost: env.HOST !== undefined && !isLoopback(env.HOST) });
       const running = playground;
-      cleanups.push(() => running.stop());
+      cleanups.push({ name: 'playground', stop: () => running.stop() });
     }
     const slack = slackConfigFrom(env) ?? playground?.slack ?? null;
     if (!slack) log.warn(slackSetupHint(env));
@@ -79,10 +79,10 @@ async function main(): Promise<void> {
       log,
       sdkMetrics,
     });
-    cleanups.push(() => keyops.stop());
+    cleanups.push({ name: 'keyops', stop: () => keyops.stop() });
     if (playground && keyops.url) {
       const running = playground;
-      cleanups.push(async () => running.endStreams());
+      cleanups.push({ name: 'playground streams', stop: async () => running.endStreams() });
       const pageUrl = `http://${env.HOST && !isLoopback(env.HOST) ? env.HOST : '127.0.0.1'}:${new URL(keyops.url).port}/`;
       playground.connect({ keyopsUrl: keyops.url });
       log.info(`no Slack credentials: the playground plays Slack at ${pageUrl} (a demo on this machine). ${slackSetupHint(env)}`);

@@ -16,7 +16,10 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger; metrics?: () => Promise<{ contentType: string; body: string }> }): Promise<RunningHttpServer> {
+/** How long requests in flight may finish once a stop began. */
+const DRAIN_MS = 2_000;
+
+export async function startHttpServer(options: { port: number; host?: string; routes: RouteHandler; slack: RequestListener | null; log: Logger; metrics?: () => Promise<{ contentType: string; body: string }>; drainMs?: number }): Promise<RunningHttpServer> {
   const server = http.createServer((req, res) => handleWithRequestContext({ req, res, log: options.log, onFinish: observeRequest, handle: () => answer(req, res) }));
   const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
@@ -51,14 +54,27 @@ export async function startHttpServer(options: { port: number; host?: string; ro
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const countOpen = (): number => sockets.size;
   const port = (server.address() as AddressInfo).port;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    // Requests in flight get a short drain; then whatever is left (a client still uploading, a
+    // handler waiting on an unreachable Slack) is cut, or close() would wait for it indefinitely.
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        setTimeout(() => {
+          const open = countOpen();
+          if (open > 0) options.log.warn('http drain cut short', { connections: open });
+          server.closeAllConnections();
+        }, options.drainMs ?? DRAIN_MS).unref();
       }),
   };
 }

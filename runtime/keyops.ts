@@ -26,6 +26,7 @@ import { readStoreCounts } from '../db/storeCounts';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
 import { renderMetrics, setKeyChangeListenerProbe, setStoreProbe } from './metrics';
 import type { Logger } from './log';
+import { runStopSteps, type StopStep } from './shutdown';
 
 export interface KeyopsOptions {
   roles: { bot: boolean; worker: boolean; api: boolean };
@@ -54,7 +55,12 @@ export interface KeyopsOptions {
   /** The Temporal SDK's own metrics (temporal/runtime.ts), appended to /metrics. */
   sdkMetrics?: () => Promise<string>;
   taskQueue?: string;
+  /** How long stop() may take before what is left is cut short (default KEYOPS_STOP_DEADLINE_MS). */
+  stopDeadlineMs?: number;
 }
+
+/** Leaves the rest of SHUTDOWN_DEADLINE_MS to what bin/keyops.ts stops after keyops (Temporal, PostgreSQL). */
+export const KEYOPS_STOP_DEADLINE_MS = 6_000;
 
 export interface RunningKeyops {
   url: string | null;
@@ -64,9 +70,13 @@ export interface RunningKeyops {
 export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops> {
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
-  const stops: Array<() => Promise<void>> = [];
+  const stops: StopStep[] = [];
+  const named = (name: string, stop: () => Promise<void>): StopStep => ({ name, stop });
+  let stopping = false;
+  // Within the deadline whatever is unreachable; readiness says 503 from the first moment.
   const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error('shutdown step failed', { error }));
+    stopping = true;
+    await runStopSteps([...stops].reverse(), { log, deadlineMs: options.stopDeadlineMs ?? KEYOPS_STOP_DEADLINE_MS, reserveMs: 300 });
   };
   try {
     if (options.migrate !== false) {
@@ -74,9 +84,9 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       if (applied.length > 0) log.info('database migrated', { applied });
     }
     const db = createDb({ databaseUrl: options.databaseUrl });
-    stops.push(() => db.$disconnect());
+    stops.push(named('database', () => db.$disconnect()));
     const temporal = await connectTemporal(options.temporal);
-    stops.push(() => temporal.close());
+    stops.push(named('temporal connection', () => temporal.close()));
 
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
     const lifecycles = createKeyLifecycles({ client: temporal.client, taskQueue: options.taskQueue });
@@ -98,12 +108,12 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       const running = worker.run();
       workerState = () => worker.getState();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
-      stops.push(async () => {
+      stops.push(named('worker', async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         await home.drain();
         await connection.close();
-      });
+      }));
       log.info('worker running', { namespace: options.temporal.namespace });
       // In the background: the worker serves the workflows it starts, and start-up is not held up.
       // A shutdown stops it between two starts (the next start-up finishes the job) before the
@@ -113,10 +123,10 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         (result) => log.info('key lifecycles reconciled', { ...result }),
         (error: unknown) => log.error('key lifecycle reconciliation failed', { error }),
       );
-      stops.push(async () => {
+      stops.push(named('lifecycle reconciliation', async () => {
         stopReconciling.abort();
         await reconciling;
-      });
+      }));
     }
 
     if (options.roles.bot || options.roles.worker) {
@@ -130,10 +140,10 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         (result) => log.info('leaks checked', { ...result }),
         (error: unknown) => log.error('leaks check failed', { error }),
       );
-      stops.push(async () => {
+      stops.push(named('revocation follow-ups', async () => {
         stopResuming.abort();
         await Promise.all([resuming, leaks]);
-      });
+      }));
     }
 
     const slackApp = options.roles.bot && options.slack
@@ -175,13 +185,19 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
           // Quota notices are direct messages: without a bot token there is nobody to send them.
           ...(options.slack?.botToken ? { slack } : {}),
         });
-        stops.push(() => service.stop());
+        stops.push(named('verify service', () => service.stop()));
         verify = service.deps;
         listener = service.listener;
         ingest = { db, verify, usage: service.usage, maxAgeSeconds: options.policy.usage.retention.minutes };
         log.info('rate limits', { shared: options.redisUrl ? 'redis' : 'per process', quotaNotices: options.slack?.botToken ? 'on' : 'off (no SLACK_BOT_TOKEN)' });
       }
       const healthChecks: HealthCheck[] = [
+        {
+          name: 'shutdown',
+          check: async () => {
+            if (stopping) throw new Error('stopping');
+          },
+        },
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
         { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
       ];
@@ -221,12 +237,12 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
       const metrics = (): ReturnType<typeof renderMetrics> => renderMetrics(options.sdkMetrics);
       server = await startHttpServer({ port: options.port, host: options.host, routes, slack: slackApp?.requestListener ?? null, log, metrics });
       const running = server;
-      stops.push(() => running.close());
+      stops.push(named('http server', () => running.close()));
       log.info('http listening', { url: server.url, slack: slackApp ? (slackApp.requestListener ? 'http' : 'socket-mode') : 'not configured' });
     }
     if (slackApp) {
       await slackApp.start();
-      stops.push(() => slackApp.stop());
+      stops.push(named('slack', () => slackApp.stop()));
     }
     return { url: server?.url ?? null, stop: stopAll };
   } catch (error) {
