@@ -122,7 +122,6 @@ describe('parseKey rejects every single-character mistake', () => {
 
 describe('uniqueness and randomness', () => {
   it('100,000 minted keys are distinct, and so are their random parts', () => {
-    const started = Date.now();
     const keys = new Set<string>();
     const randoms = new Set<string>();
     for (let i = 0; i < 100_000; i++) {
@@ -133,8 +132,6 @@ describe('uniqueness and randomness', () => {
     }
     expect(keys.size).toBe(100_000);
     expect(randoms.size).toBe(100_000);
-    // Typically < 1 s; the bound is loose so a busy machine does not make it flaky.
-    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('every base62 character appears in the random part with a sane frequency, at every position', () => {
@@ -227,6 +224,8 @@ describe('bad input', () => {
     const huge = `ko_live_${'A'.repeat(5_000_000)}`;
     const started = Date.now();
     for (let i = 0; i < 100; i++) parseKey(huge);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // A regex run over 5 MB a hundred times takes minutes; the length check, microseconds. The
+    // bound only has to tell those apart, so a busy CI machine cannot make it fail.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
