@@ -8,6 +8,7 @@ import type { Logger } from '../runtime/log';
 import type { Db } from '../db/client';
 import { createFailureThrottle, refuseFlood, type FailureThrottle } from './failureThrottle';
 import { GATEWAY_AUTHORIZE_PATH, answerAuthorize } from './gatewayAuthorize';
+import { OPENAPI_PATH, openApiJson } from './openapi/document';
 import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
@@ -55,6 +56,11 @@ export function createApiRoutes(options: ApiDeps): RouteHandler {
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerHealth({ deps, res });
+      return true;
+    }
+    if (path === OPENAPI_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(openApiJson) }).end(openApiJson);
       return true;
     }
     if (path === '/v1/keys/verify') {

@@ -7,7 +7,8 @@ import { auditExportCommand } from './auditExport';
 import { doctorCommand } from './doctor';
 import { keysListCommand } from './keysList';
 import { keysRevokeCommand } from './keysRevoke';
+import { openapiCommand } from './openapi';
 import { policyCheckCommand } from './policyCheck';
 import { policyInitCommand } from './policyInit';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand, openapiCommand];

@@ -14,11 +14,14 @@ import { createDb, type Db } from '../../db/client';
 import type { Policy } from '../../domain/policy';
 import type { Logger } from '../../runtime/log';
 import { createTestDatabase } from './databases';
+import { contractViolations, recordAnswer, type RecordedAnswer } from './openapiContract';
 
 export interface ApiServer {
   baseUrl: string;
   db: Db;
   usage: UsageRecorder;
+  /** Every answer the routes sent, as the client received it. */
+  answers: RecordedAnswer[];
   /** How many queries verification and usage reports sent to the database (malformed keys must never get there). */
   lookups(): number;
   stop(): Promise<void>;
@@ -55,12 +58,17 @@ export async function startApiServer(options: {
     throttle: createFailureThrottle(options.failureThrottle),
     log: options.log,
   });
-  const server = http.createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
+  const answers: RecordedAnswer[] = [];
+  const server = http.createServer((req, res) => {
+    const recording = recordAnswer(req, res, answers);
+    void routes(req, res).then((handled) => handled || (recording.skip(), res.writeHead(404).end()));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     db,
     usage,
+    answers,
     lookups: () => lookups,
     async stop() {
       await usage.stop();
@@ -68,6 +76,9 @@ export async function startApiServer(options: {
       await new Promise((resolve) => server.close(resolve));
       await db.$disconnect();
       await database.drop();
+      // Every answer this file's tests received, held to the OpenAPI document (api/openapi/).
+      const violations = answers.flatMap(contractViolations);
+      if (violations.length > 0) throw new Error(`answers the OpenAPI document does not describe:\n${[...new Set(violations)].join('\n')}`);
     },
   };
 }
