@@ -3,8 +3,7 @@
  * response_url can replace them later), and for answers to a click the click's own response_url,
  * an ephemeral message where they clicked, or the DM when neither works.
  */
-import { ApplicationFailure } from '@temporalio/activity';
-import { openUrl, type SealContext } from '../domain/sealedUrl';
+import { openUrl } from '../domain/sealedUrl';
 import type { ReplyTo } from '../workflows/replyTo';
 import type { ActivityDeps } from './deps';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
@@ -12,22 +11,6 @@ import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 export interface Messenger {
   dm(options: { userId: string; message: SlackMessage }): Promise<void>;
   reply(options: { userId: string; replyTo: ReplyTo; message: SlackMessage }): Promise<void>;
-}
-
-/**
- * The response_url inside a seal. One that cannot be opened (tampered with, sealed under another
- * KEY_HASH_SECRET or for another workflow or clicker, or not sealed at all) never will be, nor one
- * that is not Slack's: the activity fails without retrying, before anything is minted or sent.
- */
-export function openResponseUrl(deps: Pick<ActivityDeps, 'slack' | 'keyHashSecret'>, sealed: string, context: SealContext, options: { legacy?: boolean } = {}): string {
-  let url: string;
-  try {
-    url = openUrl(sealed, deps.keyHashSecret, context, options);
-  } catch (error) {
-    throw ApplicationFailure.nonRetryable(`cannot open the sealed response_url: ${(error as Error).message}`);
-  }
-  if (!deps.slack.acceptsResponseUrl(url)) throw ApplicationFailure.nonRetryable('the sealed response_url is not on a Slack host');
-  return url;
 }
 
 export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyHashSecret'>): Messenger {

@@ -1,6 +1,7 @@
 /**
  * The one-time delivery of a key. `revealKey` is the only code that ever holds a plaintext key:
- * it mints it, stores its hash, shows it through the click's response_url and forgets it. Only
+ * it mints it, stores its hash, shows it where it can be taken back (the click's ephemeral message,
+ * or a modal: see revealSurface.ts) and forgets it. Only
  * the masked form leaves this module, so no workflow payload can carry the secret.
  */
 import { ApplicationFailure } from '@temporalio/activity';
@@ -8,14 +9,15 @@ import { recordAudit } from '../db/audit';
 import { insertKeyRequest, insertPendingKey, loadDeliveryKey } from '../db/keyRequests';
 import { reachFaultPoint } from '../runtime/faultPoints';
 import type { ActivityDeps } from './deps';
-import { openResponseUrl } from './messenger';
-import { ResponseUrlGone, type SlackMessage } from './slackGateway';
+import { isSurfaceGone, openRevealSurface, showOn } from './revealSurface';
+import type { SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { maskKey } from '../domain/keyMask';
 import type { SealContext, SealedUrl } from '../domain/sealedUrl';
 import { findEnvironment } from '../domain/policy';
 import type { KeyRequestInput, RevealResult } from '../workflows/keyRequest';
+import { buildKeyNotHidden } from '../bot/views/revealModal';
 import { buildMaskedAfterReveal, buildRevealedKey, buildRevealNotDelivered, buildRevealOffer, buildRevealWindowClosed, buildRevokedBeforeReveal } from '../bot/views/revealMessages';
 
 export function createRevealActivities(deps: ActivityDeps) {
@@ -32,6 +34,13 @@ export function createRevealActivities(deps: ActivityDeps) {
   const revealSeal = (key: { id: string; request: { workflowId: string } | null }, clickerId: string): SealContext => {
     if (!key.request) throw ApplicationFailure.nonRetryable(`key ${key.id} has no request to reveal it from`);
     return { purpose: 'reveal', workflowId: key.request.workflowId, clickerId };
+  };
+
+  /** The key may still be on the owner's screen: they are told at once (with Rotate), and so is the log and the audit. */
+  const reportKeyNotHidden = async (key: { id: string; name: string; ownerId: string; maskedKey: string; request: { channelId: string; workflowId: string } | null }): Promise<void> => {
+    deps.log.error('could not hide a revealed key: its response_url is gone; the owner is told to rotate it', { keyId: key.id });
+    await recordAudit(deps.db, { actorId: 'system', action: 'key.hide_failed', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, details: { why: 'response_url expired or used up' }, dedupeKey: `hide_failed:${key.id}` });
+    await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildKeyNotHidden({ keyId: key.id, name: key.name, maskedKey: key.maskedKey }) });
   };
 
   /** Owner-only: ephemeral in the channel of the command, or the app's DM when that is refused. */
@@ -92,13 +101,13 @@ export function createRevealActivities(deps: ActivityDeps) {
       const key = await loadKey(options.keyId, { recorded: `revealed:${options.keyId}` });
       // Before anything is minted: only the owner's own click, sealed for this key's workflow, and only to Slack.
       if (options.clickerId !== key.ownerId) throw ApplicationFailure.nonRetryable(`reveal of ${key.id} asked for by someone other than its owner`);
-      const responseUrl = openResponseUrl(deps, options.responseUrl, revealSeal(key, options.clickerId), { legacy: options.legacy === true });
+      const surface = openRevealSurface(deps, options.responseUrl, revealSeal(key, options.clickerId), { legacy: options.legacy === true });
       // A retry after the message went out (the activity died before reporting): done already.
       if (key.status === 'ACTIVE' && key.maskedKey && key.recorded) return { outcome: 'REVEALED', maskedKey: key.maskedKey };
       const revokedMeanwhile = async (): Promise<RevealResult> => {
         const { revokedBy } = await deps.db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { revokedBy: true } });
-        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }) }).catch((error: unknown) => {
-          if (!(error instanceof ResponseUrlGone)) throw error;
+        await showOn(deps, surface, buildRevokedBeforeReveal({ ...key, keyId: key.id, revokedBy }), { hidden: true }).catch((error: unknown) => {
+          if (!isSurfaceGone(error)) throw error;
         });
         await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_refused', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'REVOKED' } });
         return { outcome: 'REVOKED' };
@@ -127,12 +136,13 @@ export function createRevealActivities(deps: ActivityDeps) {
       if (activated.count === 0) return revokedMeanwhile();
       const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl, replaces });
       try {
-        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...message });
+        await showOn(deps, surface, message, { hidden: false });
       } catch (error) {
         // Retried or not, this key was never seen: forget it. A retry mints a fresh one.
         await deps.db.apiKey.updateMany({ where: { id: key.id, status: 'ACTIVE', keyHash }, data: { keyHash: null, maskedKey: null, status: 'PENDING_REVEAL', revealedAt: null } });
-        if (!(error instanceof ResponseUrlGone)) throw error;
-        await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why: 'response_url expired or used up' } });
+        if (!isSurfaceGone(error)) throw error;
+        const why = surface.kind === 'modal' ? 'the modal was closed before the key was ready' : 'response_url expired or used up';
+        await recordAudit(deps.db, { actorId: options.clickerId, action: 'key.reveal_failed', targetType: 'key', targetId: key.id, source: 'slack', details: { why } });
         await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildRevealNotDelivered({ ...key, keyId: key.id }) });
         return { outcome: 'DELIVERY_FAILED' };
       }
@@ -143,14 +153,15 @@ export function createRevealActivities(deps: ActivityDeps) {
 
     async maskRevealedKey(options: { keyId: string; responseUrl: SealedUrl; clickerId?: string; legacy?: boolean }): Promise<void> {
       const key = await loadKey(options.keyId);
-      const responseUrl = openResponseUrl(deps, options.responseUrl, revealSeal(key, options.clickerId ?? key.ownerId), { legacy: options.legacy === true });
+      const surface = openRevealSurface(deps, options.responseUrl, revealSeal(key, options.clickerId ?? key.ownerId), { legacy: options.legacy === true });
       if (!key.maskedKey) throw ApplicationFailure.nonRetryable(`key ${key.id} has no masked form`);
       const message = buildMaskedAfterReveal({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, maskedKey: key.maskedKey, expiresAt: key.expiresAt });
       try {
-        await deps.slack.respond({ responseUrl, replaceOriginal: true, ...message });
+        await showOn(deps, surface, message, { hidden: true });
       } catch (error) {
-        if (!(error instanceof ResponseUrlGone)) throw error;
-        deps.log.warn('could not hide a revealed key: its response_url is gone', { keyId: key.id });
+        if (!isSurfaceGone(error)) throw error;
+        // A closed modal took the key with it; a message Slack will no longer let us replace may still show it.
+        if (surface.kind === 'message') await reportKeyNotHidden({ ...key, maskedKey: key.maskedKey });
       }
       await recordAudit(deps.db, { actorId: 'system', action: 'key.display_expired', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey: `display_expired:${key.id}` });
     },

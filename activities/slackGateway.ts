@@ -3,7 +3,7 @@
  * (post, respond) and tests point the real WebClient at a fake Slack.
  */
 import { WebClient } from '@slack/web-api';
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, View } from '@slack/types';
 import { KeyopsError } from '../domain/errors';
 import { countSlackCalls } from './slackCallMetrics';
 
@@ -25,6 +25,8 @@ export interface SlackGateway {
   acceptsResponseUrl(url: string): boolean;
   /** Posts to a response_url; throws `ResponseUrlGone` when Slack says it is used up or expired, `NotSlackUrl` for another host. */
   respond(options: { responseUrl: string; replaceOriginal: boolean } & SlackMessage): Promise<void>;
+  /** Replaces an open modal; throws `ViewGone` when the user has closed it. */
+  updateView(options: { viewId: string; view: View }): Promise<void>;
   /** Publishes a user's App Home tab. */
   publishHome(options: { userId: string; view: HomeView }): Promise<void>;
 }
@@ -41,6 +43,14 @@ export class NotSlackUrl extends Error {
   constructor() {
     super('refused to post to a response_url that is not on a Slack host');
     this.name = 'NotSlackUrl';
+  }
+}
+
+/** views.update found no open modal: the user closed it (and whatever it showed went with it). */
+export class ViewGone extends Error {
+  constructor() {
+    super('views.update refused: the modal is closed');
+    this.name = 'ViewGone';
   }
 }
 
@@ -105,6 +115,14 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
     async membersOf(groupId) {
       const result = await web().usergroups.users.list({ usergroup: groupId });
       return result.users ?? [];
+    },
+    async updateView(o) {
+      try {
+        await web().views.update({ view_id: o.viewId, view: o.view });
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'not_found') throw new ViewGone();
+        throw error;
+      }
     },
     async publishHome(o) {
       await web().views.publish({ user_id: o.userId, view: o.view });

@@ -71,6 +71,8 @@ export const CallbackIds = {
   rotateKey: 'rotate_key',
   /** A modal that only explains something (a click from App Home has no conversation to answer in). */
   notice: 'notice',
+  /** The modal a key is revealed in when the click came from a message that outlives the display (a DM, App Home). */
+  revealedKey: 'revealed_key',
 } as const;
 
 /** Input blocks of the revocation modal (action id = block id, as in the new-key modal). */

@@ -42,6 +42,21 @@ function associatedData(context: SealContext): Buffer {
   return Buffer.from(context.purpose === 'reveal' ? `reveal\n${context.workflowId}\n${context.clickerId}` : `reply\n${context.clickerId}`, 'utf8');
 }
 
+/**
+ * A reveal's sealed target may name, instead of a response_url, the modal the bot opened at the
+ * click (`slack-view:<view id>`): for a click in a message that would keep the key (a DM, App Home).
+ */
+const VIEW_TARGET = 'slack-view:';
+
+export function viewTarget(viewId: string): string {
+  return `${VIEW_TARGET}${viewId}`;
+}
+
+/** The view id a target names, or null when it is a response_url. */
+export function viewIdOf(target: string): string | null {
+  return target.startsWith(VIEW_TARGET) ? target.slice(VIEW_TARGET.length) : null;
+}
+
 export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }

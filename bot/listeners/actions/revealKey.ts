@@ -2,18 +2,25 @@
  * The "Reveal key" click. Only the owner's click counts; the workflow's update validator gives
  * the truthful answer (second click, closed window), and the key is minted inside the update's
  * activity so the secret never passes through this process's logs or Temporal.
+ *
+ * The key is only ever shown where it can be taken back: a click in an ephemeral message gets it
+ * there, through the click's response_url; a click in a message that stays (the app's DM, where
+ * the offer goes when an ephemeral one is refused) or in App Home gets a modal, opened here from
+ * the click's trigger_id and blanked after the display time.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { recordAudit } from '../../../db/audit';
 import { findDeliveryKey } from '../../../db/keyRequests';
-import { sealUrl } from '../../../domain/sealedUrl';
+import { sealUrl, viewTarget } from '../../../domain/sealedUrl';
 import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { KEY_ID_RE } from '../../../domain/ids';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
 import { keyActionPattern } from '../../ids';
+import { buildNoticeModal } from '../../views/noticeModal';
+import { buildRevealingModal } from '../../views/revealModal';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -31,17 +38,20 @@ const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
 
 export function registerRevealKey(app: App, deps: BotDeps): void {
   // The offer's button (`key.reveal`), or a pending key's in `/apikey list` (`key.reveal.<n>`).
-  app.action<BlockAction<ButtonAction>>(keyActionPattern('revealKey'), async ({ ack, body, action, respond }: ActionArgs) => {
+  app.action<BlockAction<ButtonAction>>(keyActionPattern('revealKey'), async ({ ack, body, action, respond, client }: ActionArgs) => {
     await ack();
     const userId = body.user.id;
     const keyId = z.string().regex(KEY_ID_RE).safeParse(action.value);
     // One query (key and request joined): this runs for every click, before the answer.
     const key = keyId.success ? await findDeliveryKey(deps.db, keyId.data) : null;
 
+    let modalId: string | null = null;
     const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
       // Recorded before the answer: what the clicker sees is already in the audit log.
       await recordAudit(deps.db, { actorId: userId, action: 'key.reveal_refused', targetType: 'key', targetId: key?.id ?? String(action.value).slice(0, 64), source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}`, details: { why: code } });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
+      if (modalId) await client.views.update({ view_id: modalId, view: buildNoticeModal({ title: 'Your key', text: REFUSAL_TEXT[code] }) });
+      else if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL_TEXT[code] });
+      else await client.views.open({ trigger_id: body.trigger_id, view: buildNoticeModal({ title: 'Your key', text: REFUSAL_TEXT[code] }) });
       deps.log.info('reveal refused', { keyId: key?.id, userId, why: code });
     };
 
@@ -52,10 +62,19 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     if (key.status === 'REVOKED' && key.revocationId) return refuse('REVOKED');
     if (key.status !== 'PENDING_REVEAL') return refuse('WINDOW_CLOSED');
 
+    const container = body.container as { type?: string; is_ephemeral?: boolean } | undefined;
+    let target = body.response_url;
+    if (container?.type !== 'message' || container.is_ephemeral !== true || !target) {
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildRevealingModal() });
+      modalId = String(opened.view?.id);
+      target = viewTarget(modalId);
+    }
+
     await reachFaultPoint('reveal.beforeUpdate');
     const started = Date.now();
     try {
-      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl: sealUrl(body.response_url, deps.keyHashSecret, { purpose: 'reveal', workflowId: key.request.workflowId, clickerId: userId }) }] });
+      const responseUrl = sealUrl(target, deps.keyHashSecret, { purpose: 'reveal', workflowId: key.request.workflowId, clickerId: userId });
+      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl }] });
       deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
       const refusal = refusalOf(error);
