@@ -16,7 +16,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import { KEY_FACTS, commitRevocation } from '../db/revocations';
-import { hashKey } from '../domain/keyHash';
+import { keyHashCandidates } from '../domain/keyHash';
 import { LEAK_ACTOR, LEAK_REVOCATION_PREFIX, leakReason, leakSource, type LeakAction, type LeakInput, type LeakPlace } from '../domain/leak';
 import type { Logger } from '../runtime/log';
 import { TASK_QUEUE } from '../temporal/taskQueue';
@@ -26,6 +26,8 @@ export interface LeakDeps {
   db: Db;
   temporal: Client;
   keyHashSecret: string;
+  /** KEY_HASH_SECRET_PREVIOUS: keys hashed under these are still recognised. */
+  previousKeyHashSecrets?: readonly string[];
   clock: () => Date;
   log: Logger;
   taskQueue?: string;
@@ -50,15 +52,16 @@ export interface LeakReport {
 /** One outcome per key, in the order given. */
 export async function handleLeakedKeys(deps: LeakDeps, report: LeakReport): Promise<LeakOutcome[]> {
   if (report.keys.length === 0) return [];
-  const hashes = report.keys.map((key) => hashKey({ key, secret: deps.keyHashSecret }));
+  // Each key in every form it may be stored in (current secret, older ones, the form before ids): one query.
+  const candidates = report.keys.map((key) => keyHashCandidates({ key, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] }));
   const placePromise = report.describePlace();
   placePromise.catch(() => undefined);
-  const rows = await deps.db.apiKey.findMany({ where: { keyHash: { in: hashes } }, select: { ...KEY_FACTS, keyHash: true } });
+  const rows = await deps.db.apiKey.findMany({ where: { keyHash: { in: candidates.flat() } }, select: { ...KEY_FACTS, keyHash: true } });
   const byHash = new Map(rows.map((row) => [row.keyHash, row]));
   const now = deps.clock();
   const outcomes: LeakOutcome[] = [];
-  for (const hash of hashes) {
-    const row = byHash.get(hash);
+  for (const hashes of candidates) {
+    const row = hashes.map((hash) => byHash.get(hash)).find((found) => found !== undefined);
     if (!row) {
       outcomes.push('unknown');
       continue;

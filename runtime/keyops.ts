@@ -136,7 +136,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         (result) => log.info('revocation follow-ups checked', { ...result }),
         (error: unknown) => log.error('revocation follow-ups check failed', { error }),
       );
-      const leaks = resumeLeaks({ db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, clock, log, taskQueue: options.taskQueue, signal: stopResuming.signal }).then(
+      const leaks = resumeLeaks({ db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock, log, taskQueue: options.taskQueue, signal: stopResuming.signal }).then(
         (result) => log.info('leaks checked', { ...result }),
         (error: unknown) => log.error('leaks check failed', { error }),
       );

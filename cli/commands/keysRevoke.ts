@@ -24,7 +24,7 @@ export const keysRevokeCommand: CliCommand = {
     if (!text || extra.length > 0) throw new CliError('keys revoke takes one key', { hint: 'usage: npx keyops keys revoke <key|id> --reason <text>', exitCode: 2 });
     if (reason.length === 0) throw new CliError('--reason is required: the audit log and the owner are told why', { exitCode: 2 });
     return withDb(io.env, async (db, env) => {
-      const parsed = parseKeyReference({ text, keyHashSecret: env.KEY_HASH_SECRET ?? '', subcommand: 'revoke' });
+      const parsed = parseKeyReference({ text, keyHashSecret: env.KEY_HASH_SECRET ?? '', previousKeyHashSecrets: env.KEY_HASH_SECRET_PREVIOUS, subcommand: 'revoke' });
       if (!parsed.ok) throw new CliError('that is not a key id, a masked key or a key', { hint: 'npx keyops keys list shows the ids' });
       if (parsed.ref.kind === 'secret' && !env.KEY_HASH_SECRET) throw new CliError('a full key can only be found with KEY_HASH_SECRET set; give its id instead');
       const found = await findReferencedKey(db, { ref: parsed.ref, ownerId: null });
