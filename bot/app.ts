@@ -8,6 +8,8 @@ import type { RequestListener } from 'node:http';
 import { isKeyopsError } from '../domain/errors';
 import { countSlackCalls } from '../activities/slackCallMetrics';
 import { boltLogger } from './boltLogger';
+import { createMembershipCheck } from './access/membership';
+import { membershipGate } from './access/membershipGate';
 import type { BotDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
@@ -48,6 +50,23 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
   // them, so a SIGTERM does not cut a reveal or a revocation in half.
   const inFlight = trackInFlight();
   app.use(async ({ next }) => inFlight.run(next));
+  // Guests and other workspaces are turned away here, before any listener: every surface at once.
+  const membership = createMembershipCheck({
+    log: options.deps.log,
+    directory: {
+      memberOf: async (userId) => {
+        const { user } = await app.client.users.info({ user: userId });
+        if (!user?.team_id) throw new Error('users.info answered without a user');
+        return { teamId: user.team_id, restricted: user.is_restricted === true, ultraRestricted: user.is_ultra_restricted === true };
+      },
+      workspaceTeamId: async () => {
+        const { team_id: teamId } = await app.client.auth.test();
+        if (!teamId) throw new Error('auth.test answered without a team');
+        return teamId;
+      },
+    },
+  });
+  app.use(membershipGate({ membership, db: options.deps.db }));
   app.use(async ({ client, next }) => {
     countSlackCalls(client);
     await next();

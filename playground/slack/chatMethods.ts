@@ -114,13 +114,16 @@ const usersInfo: Handler = (args, ctx) => {
   const id = str(args.user);
   if (id === undefined || !isUserId(id)) return slackError('user_not_found');
   const name = userName(ctx, id);
-  const tz = ctx.users.get(id)?.tz ?? 'UTC';
+  const known = ctx.users.get(id);
+  const tz = known?.tz ?? 'UTC';
+  const teamId = known?.teamId ?? ctx.teamId;
   return {
     ok: true,
     user: {
-      id, team_id: ctx.teamId, name, deleted: false, real_name: name, tz, tz_label: tz, tz_offset: tzOffsetSeconds(tz, ctx.state.now()),
-      is_bot: id === BOT_USER_ID, is_admin: ctx.users.get(id)?.admin === true, is_owner: false, is_app_user: false, updated: Math.floor(ctx.state.now() / 1000),
-      profile: { real_name: name, display_name: name, email: `${name}@example.test`, team: ctx.teamId },
+      id, team_id: teamId, name, deleted: false, real_name: name, tz, tz_label: tz, tz_offset: tzOffsetSeconds(tz, ctx.state.now()),
+      is_bot: id === BOT_USER_ID, is_admin: known?.admin === true, is_owner: false, is_app_user: false, updated: Math.floor(ctx.state.now() / 1000),
+      is_restricted: known?.restricted === true || known?.ultraRestricted === true, is_ultra_restricted: known?.ultraRestricted === true,
+      profile: { real_name: name, display_name: name, email: `${name}@example.test`, team: teamId },
     },
   };
 };

@@ -24,6 +24,11 @@ export interface FakeUser {
   tz?: string;
   /** A workspace admin (`is_admin` in users.info and users.list). */
   admin?: boolean;
+  /** A guest: multi-channel (restricted) or single-channel (ultra-restricted), as users.info says. */
+  restricted?: boolean;
+  ultraRestricted?: boolean;
+  /** Another workspace's member (Slack Connect); default the fake's own team. */
+  teamId?: string;
 }
 
 export interface FakeSlackOptions {

@@ -107,3 +107,22 @@ describe('the hourly creation limit', () => {
     expect(await h.db.keyRequest.count({ where: { requesterId: HASTY } })).toBe(LIMIT);
   });
 });
+
+describe('guests and other workspaces', () => {
+  it('are refused everywhere, with a clear message, and audited', async () => {
+    const guests = [['U0GUEST01', { restricted: true }], ['U0GUEST02', { ultraRestricted: true }], ['U0OTHERWS', { teamId: 'T0OTHER' }]] as const;
+    for (const [userId, user] of guests) {
+      h.fake.addUser(userId, user);
+      const own = await h.seedKey({ ownerId: userId, name: 'Before they were a guest' });
+      const expected = 'teamId' in user ? 'members of its own workspace only' : 'guests cannot use it';
+      for (const text of ['new', 'list', `usage ${own.id}`, `revoke ${own.id}`]) expect(shown(await command(userId, text))).toContain(expected);
+      expect(h.fake.openViewFor(userId)).toBeUndefined();
+      await h.driver.sendEvent({ event: { type: 'app_home_opened', user: userId, channel: `D${userId.slice(1)}`, tab: 'home' } });
+      const home = await h.fake.waitFor(() => h.fake.homeViewFor(userId));
+      expect(JSON.stringify(home.blocks)).toContain(expected);
+      expect(JSON.stringify(home.blocks)).not.toContain('Before they were a guest');
+      expect(await h.verify(own.key)).toMatchObject({ valid: true });
+      expect(await h.db.auditEvent.count({ where: { action: 'slack.refused', actorId: userId } })).toBeGreaterThan(0);
+    }
+  });
+});
