@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { createFailureThrottle, refuseFlood, type FailureThrottle } from './failureThrottle';
 import { GATEWAY_AUTHORIZE_PATH, answerAuthorize } from './gatewayAuthorize';
 import { OPENAPI_PATH, openApiJson } from './openapi/document';
+import { answerGithubAlert, type GithubLeakDeps } from './githubLeaks';
 import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   healthChecks: HealthCheck[];
   /** Failed verifications per source address (api/failureThrottle.ts); one is made when absent. */
   throttle?: FailureThrottle;
+  /** GitHub secret scanning alerts (POST /v1/leaks/github); absent where this process is not an API. */
+  githubLeaks?: GithubLeakDeps;
   log: Logger;
 }
 
@@ -76,6 +79,11 @@ export function createApiRoutes(options: ApiDeps): RouteHandler {
     if (chart && deps.chart) {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerChart({ chart: deps.chart, keyId: chart[1] as string, req, res });
+      return true;
+    }
+    if (path === '/v1/leaks/github' && deps.githubLeaks) {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      await answerGithubAlert({ deps: deps.githubLeaks, req, res });
       return true;
     }
     if (path === '/v1/usage') {

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       verifyApiToken,
       redisUrl: env.REDIS_URL,
       publicUrl: env.PUBLIC_URL,
+      githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
       // The playground is a demo with no sign-in: this machine only, unless the operator binds it wider.

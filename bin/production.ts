@@ -30,6 +30,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       verifyApiToken: env.VERIFY_API_TOKEN,
       redisUrl: env.REDIS_URL,
       publicUrl: env.PUBLIC_URL,
+      githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       port: env.PORT,
       log,

@@ -52,6 +52,8 @@ export const envSchema = z.object({
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
   /** Per-key rate limits shared by every API process; unset, each process enforces them alone. */
   REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
+  /** GitHub secret scanning's signing keys (POST /v1/leaks/github); unset, GitHub's own URL. */
+  GITHUB_SECRET_SCANNING_KEYS_URL: optionalText.pipe(z.url().optional()),
   KEY_DISPLAY_SECONDS: displaySeconds,
   /** Ports of the embedded servers `npm start` runs when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   EMBEDDED_POSTGRES_PORT: port(1, 54329),

@@ -6,6 +6,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
+import { createGithubSigningKeys } from '../api/githubSigningKeys';
 import { createApiRoutes, type HealthCheck, type RouteHandler } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
 import type { KeyChangeListener } from '../api/keyChanges';
@@ -41,6 +42,8 @@ export interface KeyopsOptions {
   verifyApiToken: string | undefined;
   /** Rate limits across API processes (REDIS_URL). */
   redisUrl?: string;
+  /** Where GitHub's secret scanning signing keys are served (GITHUB_SECRET_SCANNING_KEYS_URL); GitHub's by default. */
+  githubKeysUrl?: string;
   /** The API's public address (PUBLIC_URL): usage messages then carry a chart served by the API. */
   publicUrl?: string;
   displaySeconds: number;
@@ -227,6 +230,14 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         verify,
         ingest,
         ...(options.roles.api ? { chart: { db, secret: options.keyHashSecret, clock } } : {}),
+        ...(options.roles.api
+          ? {
+              githubLeaks: {
+                db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, clock, log: log.child({ name: 'leaks' }), taskQueue: options.taskQueue,
+                signingKeys: createGithubSigningKeys({ url: options.githubKeysUrl, log }), keyPrefix: options.policy.keyPrefix, onPublicLeak: options.policy.leaks.onPublicLeak,
+              },
+            }
+          : {}),
         verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
         healthChecks,
         log: log.child({ name: 'api' }),

@@ -76,6 +76,8 @@ export interface HarnessOptions {
   databaseTimeZone?: string;
   /** Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret) instead of signed HTTP requests. */
   socketMode?: boolean;
+  /** GITHUB_SECRET_SCANNING_KEYS_URL: tests serve their own signing keys. */
+  githubKeysUrl?: string;
 }
 
 function withSessionTimeZone(url: string, timeZone: string | undefined): string {
@@ -111,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log,
     migrate: false,
     workflowBundle: bundle,
+    ...(options.githubKeysUrl ? { githubKeysUrl: options.githubKeysUrl } : {}),
   };
   const front = await startKeyops({ ...common, roles: { bot: true, api: true, worker: false }, port: 0 });
   let worker: RunningKeyops | null = await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
