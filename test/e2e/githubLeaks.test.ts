@@ -34,7 +34,7 @@ describe('POST /v1/leaks/github', () => {
     const seeded = await h.seedKey({ ownerId: newOwner() });
     const body = alertOf([{ token: seeded.key }]);
     const signed = signedAlertHeaders(github, body);
-    const refusals = [
+    const refusals: Array<Record<string, string>> = [
       { 'content-type': 'application/json' },
       { ...signed, 'github-public-key-signature': signedAlertHeaders(stranger, body)['github-public-key-signature'] as string },
       { ...signed, 'github-public-key-identifier': 'gh-key-unknown' },
