@@ -233,7 +233,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         ...(options.roles.api
           ? {
               githubLeaks: {
-                db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, clock, log: log.child({ name: 'leaks' }), taskQueue: options.taskQueue,
+                db, temporal: temporal.client, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock, log: log.child({ name: 'leaks' }), taskQueue: options.taskQueue,
                 signingKeys: createGithubSigningKeys({ url: options.githubKeysUrl, log }), keyPrefix: options.policy.keyPrefix, onPublicLeak: options.policy.leaks.onPublicLeak,
               },
             }

@@ -4,7 +4,7 @@
  * the owner one click from a replacement. Real PostgreSQL and Temporal; Slack faked at its API.
  * And throughout: keyops never repeats the key anywhere.
  */
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { encodeChecksum } from '../../domain/keyFormat';
 import { NOT_LIVE_TEXT } from '../../bot/views/leakMessages';
 import type { FakeMessage } from '../../playground/slack';
@@ -110,6 +110,17 @@ describe('a live key pasted into a channel', () => {
     expect(dmsTo(owner)).toHaveLength(1);
     expect(ephemeralsTo(POSTER).filter((m) => m.text === NOT_LIVE_TEXT)).toHaveLength(0);
     await expectNeverRepeated(seeded.key);
+  });
+});
+
+describe('a key stored before hashes named their secret', () => {
+  it('is found by its legacy hash and revoked all the same', async () => {
+    const owner = newOwner();
+    const seeded = await h.seedKey({ ownerId: owner });
+    const legacy = createHmac('sha256', KEY_HASH_SECRET).update(seeded.key, 'utf8').digest('hex');
+    await h.db.apiKey.update({ where: { id: seeded.id }, data: { keyHash: legacy } });
+    await post({ text: seeded.key });
+    await eventually(async () => (await h.db.apiKey.findUniqueOrThrow({ where: { id: seeded.id } })).status === 'REVOKED', { what: 'the legacy-hashed key revoked' });
   });
 });
 
