@@ -8,7 +8,8 @@ import { doctorCommand } from './doctor';
 import { keysListCommand } from './keysList';
 import { keysRevokeCommand } from './keysRevoke';
 import { openapiCommand } from './openapi';
+import { patternsCommand } from './patterns';
 import { policyCheckCommand } from './policyCheck';
 import { policyInitCommand } from './policyInit';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand, openapiCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand, patternsCommand, openapiCommand];
