@@ -66,6 +66,6 @@ describe('health', () => {
   it('answers 200 when the database and Temporal answer, and says whether the verify cache is on', async () => {
     const res = await fetch(`${h.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', verifyCache: 'ok' } });
+    expect(await res.json()).toEqual({ status: 'ok', checks: { shutdown: 'ok', database: 'ok', temporal: 'ok', verifyCache: 'ok' } });
   });
 });

@@ -20,7 +20,9 @@ export interface Scrape {
 
 export function parseExposition(text: string): PromFamily[] {
   const json = execFileSync('python3', [path.join(__dirname, 'promParse.py')], { input: text, encoding: 'utf8' });
-  return JSON.parse(json) as PromFamily[];
+  const nonFinite: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
+  const families = JSON.parse(json) as Array<Omit<PromFamily, 'samples'> & { samples: Array<{ name: string; labels: Record<string, string>; value: number | string }> }>;
+  return families.map((f) => ({ ...f, samples: f.samples.map((s) => ({ ...s, value: typeof s.value === 'string' ? (nonFinite[s.value] ?? NaN) : s.value })) }));
 }
 
 export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {
