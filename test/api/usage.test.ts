@@ -12,6 +12,7 @@ import { mintKey } from '../../domain/keyFormat';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
 import { mintStoredKey } from '../support/seedKeys';
+import { withWritesFailing } from '../support/writesFailing';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
@@ -121,15 +122,8 @@ describe('POST /v1/usage lookups', () => {
 describe('usage counted while the database is down', () => {
   it('waits in bounded memory, merging the oldest counts per key, and loses none of them', async () => {
     const [a, b] = [await storeKey(), await storeKey()];
-    let down = true;
-    const flaky = new Proxy(db, {
-      get: (target, prop) => {
-        if (prop === '$executeRaw' && down) return () => Promise.reject(new Error('database down'));
-        const value = Reflect.get(target, prop) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const recorder = createUsageRecorder({ db: flaky, log, intervalMs: 60_000, maxPendingCells: 20 });
+    const flaky = withWritesFailing(db);
+    const recorder = createUsageRecorder({ db: flaky.db, log, intervalMs: 60_000, maxPendingCells: 20 });
     const start = Date.now() - 2 * HOUR;
     // Two hours of traffic, a minute at a time, with a failed flush every ten minutes.
     for (let minute = 0; minute < 120; minute++) {
@@ -137,7 +131,7 @@ describe('usage counted while the database is down', () => {
       if (minute % 10 === 9) await recorder.flush();
       expect(recorder.pendingCells()).toBeLessThanOrEqual(20 + 2);
     }
-    down = false;
+    flaky.restore();
     await recorder.stop();
     for (const { id } of [a, b]) {
       const rows = await db.keyUsageMinute.findMany({ where: { keyId: id } });

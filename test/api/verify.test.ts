@@ -10,6 +10,7 @@ import { mintKey } from '../../domain/keyFormat';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
 import { mintStoredKey } from '../support/seedKeys';
+import { withWritesFailing } from '../support/writesFailing';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
 const TOKEN = 'verify-token-0123456789';
@@ -153,21 +154,14 @@ describe('POST /v1/keys/verify', () => {
 
   it('keeps what it could not write and writes it with the next flush', async () => {
     const { id } = await storeKey();
-    let down = true;
-    const flaky = new Proxy(db, {
-      get: (target, prop) => {
-        if (prop === '$executeRaw' && down) return () => Promise.reject(new Error('database down'));
-        const value = Reflect.get(target, prop) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const recorder = createUsageRecorder({ db: flaky, log, intervalMs: 60_000 });
+    const flaky = withWritesFailing(db);
+    const recorder = createUsageRecorder({ db: flaky.db, log, intervalMs: 60_000 });
     const usedAt = new Date();
     recorder.record({ keyId: id, at: usedAt, valid: true });
     recorder.record({ keyId: id, at: usedAt, valid: true });
     await recorder.flush();
     expect(await db.keyUsageMinute.count({ where: { keyId: id } })).toBe(0);
-    down = false;
+    flaky.restore();
     recorder.record({ keyId: id, at: usedAt, valid: true });
     await recorder.stop();
     expect((await db.keyUsageMinute.findMany({ where: { keyId: id } })).map((r) => r.requests)).toEqual([3]);
