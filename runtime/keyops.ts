@@ -107,7 +107,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         log: activityLog,
         lifecycles,
       });
-      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue });
+      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue, log });
       const running = worker.run();
       workerState = () => worker.getState();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));

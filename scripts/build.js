@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run build`, which `npm start` runs first: `prisma generate`, then `tsc`, each skipped when
+// `npm run build`, which `npm start` runs first: `prisma generate`, `tsc`, then the workflow
+// bundle the worker loads (scripts/bundle-workflows.js), each skipped when
 // nothing it reads changed since it last succeeded (scripts/buildInputs.js). A restart after a
 // crash then costs keyops's own start, not ~30 s of regenerating and recompiling identical output
-// on two cores. `--force` runs both regardless.
+// on two cores. `--force` runs every step regardless.
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, prisma, typescript, upToDate, markBuilt } = require('./buildInputs');
+const { ROOT, prisma, typescript, workflowBundle, upToDate, markBuilt } = require('./buildInputs');
 
 const force = process.argv.includes('--force');
 
@@ -23,3 +24,4 @@ function run(step, args) {
 // prisma-generate.js stamps its output itself too: it also runs alone, as postinstall.
 run(prisma, [path.join(ROOT, 'scripts/prisma-generate.js')]);
 run(typescript, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+run(workflowBundle, [path.join(ROOT, 'scripts/bundle-workflows.js')]);

@@ -32,6 +32,15 @@ const typescript = {
   },
 };
 
+// Bundled from tsc's output (scripts/bundle-workflows.js): it changes exactly when that does, or
+// when the SDK that bundles it does.
+const workflowBundle = {
+  name: 'workflow bundle',
+  stamp: path.join(ROOT, 'dist/.keyops-workflow-bundle-inputs'),
+  output: path.join(ROOT, 'dist/workflow-bundle.js'),
+  hash: () => digest([path.join(ROOT, 'scripts/bundle-workflows.js')], `${typescript.hash()} @temporalio/worker ${require('@temporalio/worker/package.json').version}`),
+};
+
 function upToDate(step, hash) {
   return existsSync(step.output) && existsSync(step.stamp) && readFileSync(step.stamp, 'utf8').trim() === hash;
 }
@@ -41,4 +50,4 @@ function markBuilt(step, hash) {
   writeFileSync(step.stamp, `${hash}\n`);
 }
 
-module.exports = { ROOT, prisma, typescript, upToDate, markBuilt };
+module.exports = { ROOT, prisma, typescript, workflowBundle, upToDate, markBuilt };

@@ -1,10 +1,13 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUE } from './taskQueue';
+import { chooseWorkflowSource } from './workflowSource';
 import type { Activities } from '../activities';
+import type { Logger } from '../runtime/log';
 
 /**
- * Workflows are bundled from workflows/index (the sandbox only sees that graph). Tests pass a
- * prebuilt bundle to skip re-bundling for every worker they start.
+ * Workflows come from the bundle `npm run build` wrote (temporal/workflowSource.ts), else are
+ * bundled from workflows/index at start (the sandbox only sees that graph). Tests pass a bundle
+ * of their own, made once per test file.
  */
 export async function createWorker(options: {
   connection: NativeConnection;
@@ -13,13 +16,14 @@ export async function createWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
   maxCachedWorkflows?: number;
+  log: Logger;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...chooseWorkflowSource({ workflowBundle: options.workflowBundle, log: options.log }),
     // Give in-flight activities time to finish on SIGTERM; anything left is retried elsewhere.
     shutdownGraceTime: '10s',
     // Most workflows are key lifecycles that sleep for days between two steps: keeping them all

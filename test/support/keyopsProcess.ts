@@ -23,11 +23,14 @@ export async function spawnKeyops(options: {
   readyTimeoutMs?: number;
   /** Extra flags for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
   nodeArgs?: readonly string[];
+  /** Run what `npm run build` wrote (dist/bin/<entry>.js), as production does, instead of the sources. */
+  fromDist?: boolean;
 }): Promise<KeyopsProcess> {
   // Node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child through
   // a 30 ms handshake and SIGKILLs a child slow to answer (exit 143 on a loaded machine), so the
   // clean shutdown under test would never run.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)], {
+  const entry = options.fromDist ? ['--enable-source-maps', path.join(ROOT, 'dist/bin', `${options.entry}.js`)] : ['--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', KEYOPS_ENV_FILE: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
