@@ -16,6 +16,7 @@ import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps 
 import { verifyKey, type VerifyDeps } from './verify';
 
 export const MAX_BODY_BYTES = 8 * 1024;
+export const LIVENESS_PATH = '/livez';
 /** A full batch of usage entries, each with a full key at most: ~600 bytes an entry. */
 export const MAX_USAGE_BODY_BYTES = 640 * 1024;
 
@@ -56,6 +57,14 @@ export function createApiRoutes(options: ApiDeps): RouteHandler {
   const expectedToken = deps.verifyApiToken ? tokenDigest(deps.verifyApiToken) : null;
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // Liveness: the process answers, whatever its dependencies do. An orchestrator restarts a process
+    // that stops answering this; /healthz (readiness) only takes it out of rotation, so a database
+    // outage does not restart every replica at once.
+    if (path === LIVENESS_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerHealth({ deps, res });

@@ -21,7 +21,7 @@ export function currentRequestFields(): { reqId?: string } {
 /** A bounded label for a path: ids in paths would make one metric series (and log group) per key. */
 export function routeOf(path: string): string {
   if (path.startsWith('/v1/usage/chart/')) return '/v1/usage/chart/:keyId';
-  if (path.startsWith('/v1/') || path === '/healthz' || path === '/metrics' || path === '/slack/events' || path === '/openapi.json' || path === '/') return path.length > 64 ? 'other' : path;
+  if (path.startsWith('/v1/') || path === '/healthz' || path === '/livez' || path === '/metrics' || path === '/slack/events' || path === '/openapi.json' || path === '/') return path.length > 64 ? 'other' : path;
   return 'other';
 }
 

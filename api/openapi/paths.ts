@@ -126,6 +126,17 @@ export const paths = {
       },
     },
   },
+  '/livez': {
+    get: {
+      operationId: 'liveness',
+      summary: 'Whether this process answers at all (no dependency is checked)',
+      security: [],
+      responses: {
+        '200': { description: 'The process answers.', content: json({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }, { status: 'ok' }) },
+        '405': error('Only GET and HEAD.', { error: 'method_not_allowed' }),
+      },
+    },
+  },
   '/openapi.json': {
     get: {
       operationId: 'openapi',

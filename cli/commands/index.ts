@@ -7,9 +7,10 @@ import { auditExportCommand } from './auditExport';
 import { doctorCommand } from './doctor';
 import { keysListCommand } from './keysList';
 import { keysRevokeCommand } from './keysRevoke';
+import { migrateCommand } from './migrate';
 import { openapiCommand } from './openapi';
 import { patternsCommand } from './patterns';
 import { policyCheckCommand } from './policyCheck';
 import { policyInitCommand } from './policyInit';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand, patternsCommand, openapiCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, policyCheckCommand, policyInitCommand, keysListCommand, keysRevokeCommand, auditExportCommand, migrateCommand, patternsCommand, openapiCommand];

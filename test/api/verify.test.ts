@@ -188,4 +188,12 @@ describe('GET /healthz', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', verifyCache: 'degraded' } });
   });
+
+  it('leaves liveness (GET /livez) at 200 while a dependency is down: restarting would not bring it back', async () => {
+    healthChecks.push({ name: 'database', check: async () => Promise.reject(new Error('connection refused')) });
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(503);
+    const res = await fetch(`${baseUrl}/livez`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
 });

@@ -25,13 +25,20 @@ export async function spawnKeyops(options: {
   nodeArgs?: readonly string[];
   /** Run what `npm run build` wrote (dist/bin/<entry>.js), as production does, instead of the sources. */
   fromDist?: boolean;
+  /** A built image's command instead (test/container): `node` is this Node. */
+  command?: { argv: readonly string[]; cwd: string; uid?: number; gid?: number };
 }): Promise<KeyopsProcess> {
   // Node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child through
   // a 30 ms handshake and SIGKILLs a child slow to answer (exit 143 on a loaded machine), so the
   // clean shutdown under test would never run.
   const entry = options.fromDist ? ['--enable-source-maps', path.join(ROOT, 'dist/bin', `${options.entry}.js`)] : ['--import', 'tsx', path.join(ROOT, 'bin', `${options.entry}.ts`)];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
-    cwd: ROOT,
+  const [file, ...args] = options.command
+    ? [options.command.argv[0] === 'node' ? process.execPath : (options.command.argv[0] as string), ...options.command.argv.slice(1)]
+    : [process.execPath, ...(options.nodeArgs ?? []), ...entry];
+  const child = spawn(file, args, {
+    cwd: options.command?.cwd ?? ROOT,
+    uid: options.command?.uid,
+    gid: options.command?.gid,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', KEYOPS_ENV_FILE: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

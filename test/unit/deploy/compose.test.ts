@@ -1,49 +1,42 @@
 /**
  * docker-compose.yml cannot run here (no Docker engine), so what can be checked is checked: every
  * variable keyops's services get is one keyops reads, every image is pinned, and every keyops role
- * is there with a health check.
+ * is there with a health check. The container build check (test/container) starts these services'
+ * commands with this environment from a build of the Dockerfile.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
-import { envSchema } from '../../../config/env';
+import { interpolateCompose, isPinnedImage, keyopsServices, readCompose, unknownEnvNames } from '../../support/deployFiles';
 
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  environment?: Record<string, unknown>;
-  healthcheck?: { test: string[] };
-}
-
-const compose = parse(readFileSync(path.resolve(__dirname, '../../../docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
-const keyopsServices = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
+const services = keyopsServices();
 
 describe('docker-compose.yml', () => {
   it('runs the three roles from the built image, each with a health check', () => {
-    const entries = keyopsServices.map(([, s]) => s.command?.find((c) => c.startsWith('dist/bin/')));
+    const entries = services.map(([, s]) => s.command?.find((c) => c.startsWith('dist/bin/')));
     expect(entries.sort()).toEqual(['dist/bin/api.js', 'dist/bin/bot.js', 'dist/bin/worker.js']);
-    for (const [name, service] of keyopsServices) expect({ name, health: service.healthcheck?.test.join(' ') }).toEqual({ name, health: expect.stringContaining('/healthz') });
+    for (const [name, service] of services) expect({ name, health: service.healthcheck?.test.join(' ') }).toEqual({ name, health: expect.stringContaining('/healthz') });
   });
 
   it('gives keyops only variables its config schema knows', () => {
-    const known = new Set(Object.keys(envSchema.shape));
-    for (const [name, service] of keyopsServices) {
-      const unknown = Object.keys(service.environment ?? {}).filter((v) => !known.has(v));
-      expect({ service: name, unknown }).toEqual({ service: name, unknown: [] });
+    for (const [name, service] of services) {
+      expect({ service: name, unknown: unknownEnvNames(Object.keys(service.environment ?? {})) }).toEqual({ service: name, unknown: [] });
     }
   });
 
   it('gives each role its own port', () => {
-    const ports = keyopsServices.map(([, s]) => String(s.environment?.PORT));
-    expect(new Set(ports).size).toBe(keyopsServices.length);
+    const ports = services.map(([, s]) => String(s.environment?.PORT));
+    expect(new Set(ports).size).toBe(services.length);
   });
 
   it('pins every image it pulls to a version (major.minor at least, never latest)', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+    for (const [name, service] of Object.entries(readCompose().services)) {
       if (service.build !== undefined) continue;
-      const tag = service.image?.split(':')[1] ?? '';
-      expect({ name, tag }).toEqual({ name, tag: expect.stringMatching(/^v?\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?$|@sha256:/) });
+      expect({ name, image: service.image, pinned: isPinnedImage(service.image ?? '') }).toEqual({ name, image: service.image, pinned: true });
     }
+  });
+
+  it('refuses to start without the secrets, and fills in defaults as compose does', () => {
+    const env = services.find(([name]) => name === 'keyops-api')?.[1].environment ?? {};
+    expect(() => interpolateCompose(String(env.VERIFY_API_TOKEN), {})).toThrow(/VERIFY_API_TOKEN/);
+    expect(interpolateCompose(String(env.REDIS_URL), {})).toBe('redis://redis:6379');
+    expect(interpolateCompose(String(env.DATABASE_URL), { POSTGRES_PASSWORD: 'pw' })).toBe('postgresql://keyops:pw@postgres:5432/keyops');
   });
 });
