@@ -28,6 +28,8 @@ export interface HealthCheck {
    * "degraded" in the answer, for operators, but the process still answers 200.
    */
   critical?: boolean;
+  /** What a failed non-critical check reads as; "degraded" unless said otherwise. */
+  failedAs?: 'degraded' | 'unavailable';
 }
 
 export interface ApiDeps {
@@ -151,12 +153,12 @@ async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Pr
         return [c.name, 'ok'] as const;
       } catch (error) {
         options.deps.log.warn('health check failed', { check: c.name, error: (error as Error).message });
-        return [c.name, c.critical === false ? 'degraded' : 'unavailable'] as const;
+        return [c.name, c.critical === false ? (c.failedAs ?? 'degraded') : 'unavailable', c.critical !== false] as const;
       }
     }),
   );
-  const healthy = results.every(([, state]) => state !== 'unavailable');
-  sendJson(options.res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+  const healthy = results.every(([, state, critical]) => state === 'ok' || !critical);
+  sendJson(options.res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results.map(([name, state]) => [name, state])) });
 }
 
 async function answerVerify(options: Routed): Promise<void> {

@@ -29,6 +29,9 @@ export interface VerifyService {
 export async function startVerifyService(options: {
   db: Db;
   databaseUrl: string;
+  /** The key change listener's session (DATABASE_DIRECT_URL): LISTEN needs one a pooler does not share. */
+  listenUrl?: string;
+  lookupPoolSize?: number;
   policy: Policy;
   keyHashSecret: string;
   previousKeyHashSecrets?: readonly string[];
@@ -43,7 +46,7 @@ export async function startVerifyService(options: {
 }): Promise<VerifyService> {
   const { log } = options;
   const cache = createVerifyCache(options.cache);
-  const lookup = createKeyLookup({ databaseUrl: options.databaseUrl, log });
+  const lookup = createKeyLookup({ databaseUrl: options.databaseUrl, maxConnections: options.lookupPoolSize, log });
   const usage = createUsageRecorder({ db: options.db, log, intervalMs: options.usageFlushMs });
   const limiter: RateLimiter = options.redisUrl
     ? await createRedisRateLimiter({ url: options.redisUrl, log: log.child({ name: 'rate-limits' }) })
@@ -59,7 +62,7 @@ export async function startVerifyService(options: {
   firstPrune.unref();
   const pruning = setInterval(prune, 3_600_000);
   pruning.unref();
-  const listener = startKeyChangeListener({ databaseUrl: options.databaseUrl, cache, log: options.log.child({ name: 'key-changes' }) });
+  const listener = startKeyChangeListener({ databaseUrl: options.listenUrl ?? options.databaseUrl, cache, log: options.log.child({ name: 'key-changes' }) });
   // Serving before the first subscription is safe (the cache stays off), but a process that says
   // it is ready should normally be caching.
   if (!(await listener.ready)) log.warn('key change listener not subscribed yet; verify reads the database until it is');

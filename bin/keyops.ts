@@ -9,6 +9,7 @@ import { loadDotEnv } from '../config/dotenv';
 import { ConfigError, parseEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { tuningFrom } from '../config/tuning';
 import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
 import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       publicUrl: env.PUBLIC_URL,
       githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
+      tuning: tuningFrom(env),
       port: env.PORT,
       // The playground is a demo with no sign-in: this machine only, unless the operator binds it wider.
       host: env.HOST ?? (playground ? '127.0.0.1' : undefined),

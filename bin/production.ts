@@ -5,6 +5,7 @@
 import { ConfigError, parseEnv, requireEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { tuningFrom } from '../config/tuning';
 import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
 import { createLogger } from '../runtime/log';
@@ -32,6 +33,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       publicUrl: env.PUBLIC_URL,
       githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
+      tuning: tuningFrom(env),
       port: env.PORT,
       log,
       sdkMetrics,

@@ -27,6 +27,11 @@ const displaySeconds = z
 /** Blank counts as unset, like every other variable (z.coerce alone would turn "" into port 0). */
 const port = (min: number, fallback: number) => optionalText.pipe(z.coerce.number<string | undefined>().int().min(min).max(65535).default(fallback));
 
+/** A positive whole number; blank counts as unset. */
+const count = (fallback: number) => optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000).default(fallback));
+
+const postgresUrl = optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL');
+
 const secret = (min: number) => optionalText.refine((v) => v === undefined || v.length >= min, `must be at least ${min} characters`);
 
 export const envSchema = z.object({
@@ -37,7 +42,20 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with xapp-'),
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
-  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+  DATABASE_URL: postgresUrl,
+  /**
+   * Straight to PostgreSQL (or a session-mode pool) when DATABASE_URL goes through a
+   * transaction-mode pooler: the verify cache's LISTEN and the migrations' advisory lock need a
+   * session of their own. Unset, DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: postgresUrl,
+  /** Prisma's pool, per process (every role). */
+  DATABASE_POOL_SIZE: count(10),
+  /** The verify lookups' own pool, per API process. */
+  VERIFY_POOL_SIZE: count(10),
+  /** Activities (the database, Slack) and workflow tasks one worker process runs at once; the SDK's defaults. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: count(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(40),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
   TEMPORAL_CLI_PATH: optionalText,

@@ -4,6 +4,7 @@
  * same function against their own Postgres, Temporal and fake Slack.
  */
 import type { WorkerOptions } from '@temporalio/worker';
+import type { Tuning } from '../config/tuning';
 import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createGithubSigningKeys } from '../api/githubSigningKeys';
@@ -33,6 +34,8 @@ export interface KeyopsOptions {
   roles: { bot: boolean; worker: boolean; api: boolean };
   databaseUrl: string;
   temporal: { address: string; namespace: string };
+  /** DATABASE_DIRECT_URL, pool sizes and worker concurrency (config/tuning.ts); each has a default. */
+  tuning?: Partial<Tuning>;
   policy: Policy;
   /** Null runs everything but Slack (start-up says what to set). */
   slack: SlackConfig | null;
@@ -83,12 +86,16 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
   };
   try {
     if (options.migrate !== false) {
-      const { applied } = await applyMigrations({ databaseUrl: options.databaseUrl });
+      // A session advisory lock guards migrations: straight to PostgreSQL, past any pooler.
+      const { applied } = await applyMigrations({ databaseUrl: options.tuning?.directDatabaseUrl ?? options.databaseUrl });
       if (applied.length > 0) log.info('database migrated', { applied });
     }
-    const db = createDb({ databaseUrl: options.databaseUrl });
+    const db = createDb({ databaseUrl: options.databaseUrl, maxConnections: options.tuning?.pools?.database });
     stops.push(named('database', () => db.$disconnect()));
-    const temporal = await connectTemporal(options.temporal);
+    // An API process answers verify without Temporal (only GitHub leak alerts start workflows): it
+    // connects lazily, so it starts and serves while Temporal is down, and reconnects by itself.
+    const apiOnly = options.roles.api && !options.roles.bot && !options.roles.worker;
+    const temporal = await connectTemporal({ ...options.temporal, lazy: apiOnly });
     stops.push(named('temporal connection', () => temporal.close()));
 
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
@@ -107,7 +114,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         log: activityLog,
         lifecycles,
       });
-      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue, log });
+      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue, concurrency: options.tuning?.workerConcurrency, log });
       const running = worker.run();
       workerState = () => worker.getState();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
@@ -179,6 +186,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         const service = await startVerifyService({
           db,
           databaseUrl: options.databaseUrl,
+          listenUrl: options.tuning?.directDatabaseUrl ?? options.databaseUrl,
+          lookupPoolSize: options.tuning?.pools?.verify,
           policy: options.policy,
           keyHashSecret: options.keyHashSecret,
           previousKeyHashSecrets: options.previousKeyHashSecrets ?? [],
@@ -202,7 +211,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
           },
         },
         { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }) },
+        // Not critical where only verify runs: it needs none, so the process stays ready and says so.
+        { name: 'temporal', check: () => pingTemporal({ handle: temporal, namespace: options.temporal.namespace }), ...(apiOnly ? { critical: false, failedAs: 'unavailable' as const } : {}) },
       ];
       if (workerState) {
         const state = workerState;

@@ -7,8 +7,10 @@ export interface TemporalHandle {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(options: { address: string; namespace: string; connectTimeoutMs?: number }): Promise<TemporalHandle> {
-  const connection = await Connection.connect({ address: options.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) });
+/** `lazy`: connect at the first call instead of now, so a server that is down does not stop start-up. */
+export async function connectTemporal(options: { address: string; namespace: string; connectTimeoutMs?: number; lazy?: boolean }): Promise<TemporalHandle> {
+  const connectionOptions = { address: options.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) };
+  const connection = options.lazy ? Connection.lazy(connectionOptions) : await Connection.connect(connectionOptions);
   const client = new Client({ connection, namespace: options.namespace, interceptors: { workflow: [workflowStartMetrics] } });
   return { client, connection, close: () => connection.close() };
 }

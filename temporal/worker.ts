@@ -16,6 +16,8 @@ export async function createWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
   maxCachedWorkflows?: number;
+  /** WORKER_MAX_CONCURRENT_*: the SDK's own defaults (100 activities, 40 workflow tasks) when absent. */
+  concurrency?: { activities?: number; workflowTasks?: number };
   log: Logger;
 }): Promise<Worker> {
   return Worker.create({
@@ -26,6 +28,8 @@ export async function createWorker(options: {
     ...chooseWorkflowSource({ workflowBundle: options.workflowBundle, log: options.log }),
     // Give in-flight activities time to finish on SIGTERM; anything left is retried elsewhere.
     shutdownGraceTime: '10s',
+    ...(options.concurrency?.activities ? { maxConcurrentActivityTaskExecutions: options.concurrency.activities } : {}),
+    ...(options.concurrency?.workflowTasks ? { maxConcurrentWorkflowTaskExecutions: options.concurrency.workflowTasks } : {}),
     // Most workflows are key lifecycles that sleep for days between two steps: keeping them all
     // in the sticky cache (the SDK sizes it from the heap, ~2,000 here) costs hundreds of MB for
     // nothing. Evicted ones replay their short history when their next timer fires.

@@ -120,7 +120,7 @@ export const paths = {
       summary: 'Whether this process can serve',
       security: [],
       responses: {
-        '200': { description: 'Serving (a `degraded` check only slows it down).', content: json(ref('Health'), { status: 'ok', checks: { database: 'ok', temporal: 'ok', verifyCache: 'ok' } }) },
+        '200': { description: 'Serving (a `degraded` check only slows it down; on an API process `temporal: unavailable` too, since verify needs no Temporal).', content: json(ref('Health'), { status: 'ok', checks: { database: 'ok', temporal: 'ok', verifyCache: 'ok' } }) },
         '405': error('Only GET and HEAD.', { error: 'method_not_allowed' }),
         '503': { description: 'A dependency does not answer.', content: json(ref('Health'), { status: 'unavailable', checks: { database: 'ok', temporal: 'unavailable' } }) },
       },
