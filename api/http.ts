@@ -2,12 +2,12 @@
  * The small pieces of HTTP every API route shares: JSON answers, bounded bodies, the shared-secret
  * check and the caller's address. Plain node:http, no framework: verify is the hot path.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A token's digest, compared instead of the token so the comparison takes the same time whatever is presented. */
 export function tokenDigest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+  return hash('sha256', text, 'buffer');
 }
 
 export function tokenMatches(presented: string | undefined, expected: Buffer | null): boolean {

@@ -5,7 +5,7 @@
  * while it is live, and to the database otherwise.
  */
 import { parseKey } from '../domain/keyFormat';
-import { keyHashCandidates } from '../domain/keyHash';
+import { fallbackKeyHashes, hashKey } from '../domain/keyHash';
 import { findEnvironmentByTag, rateLimitFor, type Policy } from '../domain/policy';
 import type { RateDecision } from '../domain/rateLimit';
 import type { QuotaNotices } from './quotaNotices';
@@ -76,7 +76,7 @@ export function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyRe
 export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[] }): Promise<AuthorizeResult>;
 export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
   const result = await decideKey(deps, candidate, options);
-  verifyOutcomes.inc({ code: result.code });
+  verifyOutcomes.tally(result.code);
   return result;
 }
 
@@ -124,9 +124,9 @@ function codeFor(key: KeyRecord, now: Date): 'VALID' | 'REVOKED' | 'PENDING' | '
  * miss (lookups in one turn share one query).
  */
 export async function lookupByPlaintext(deps: VerifyDeps, plaintext: string): Promise<KeyRecord | null> {
-  const [current, ...others] = keyHashCandidates({ key: plaintext, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] });
-  const found = await lookupKey(deps, current as string);
-  if (found || others.length === 0) return found;
+  const found = await lookupKey(deps, hashKey({ key: plaintext, secret: deps.keyHashSecret }));
+  if (found) return found;
+  const others = fallbackKeyHashes({ key: plaintext, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] });
   return (await Promise.all(others.map((hash) => lookupKey(deps, hash)))).find((record) => record !== null) ?? null;
 }
 
@@ -162,5 +162,5 @@ export async function lookupKeys(deps: VerifyDeps, hashes: readonly string[]): P
 }
 
 function countCacheLookup(cache: VerifyCache | undefined, cached: CachedLookup | undefined): void {
-  verifyCacheLookups.inc({ result: !cache?.live ? 'off' : cached ? 'hit' : 'miss' });
+  verifyCacheLookups.tally(!cache?.live ? 'off' : cached ? 'hit' : 'miss');
 }

@@ -2,49 +2,75 @@
  * Throughput and latency of the verification API on the production server stack (runtime's HTTP
  * server, api/routes, the verify service with its cache, change listener and usage recorder,
  * PostgreSQL), next to a no-op JSON endpoint mounted on the same server as the baseline. The load
- * comes from a second process (bench/loadgen.ts).
+ * comes from `wrk` (bench/wrk.ts), a separate process; the server runs in this process, whose CPU
+ * time during each run gives requests per second per core.
  *
- * The plain verify scenarios run with no rate limits in the policy; "limited" runs the same cache
- * hits against a second server whose verify service enforces limits in Redis (REDIS_URL, default
- * redis://127.0.0.1:6379) with limits no key reaches, so every request pays the Lua round trip.
- * "usage" posts full batches of 1,000 entries to POST /v1/usage.
+ * Scenarios (all at the same concurrency unless said):
+ * - ceiling: the same wrk script against nginx answering 200 with no work (the generator's limit);
+ * - noop: POST the verify body to a no-op route of the same server (it reads the body, answers JSON);
+ * - hit: verify, keys cycling over 1,000 cached keys;
+ * - authorize: GET /v1/gateway/authorize, the same cached keys, no required scopes;
+ * - miss: verify, seeded keys each verified once (each a database lookup, answered VALID);
+ * - unknown: verify, keys that pass the shape and checksum but exist nowhere, each once (a lookup, NOT_FOUND);
+ * - malformed: verify, keys whose checksum fails (refused before any hashing or lookup, MALFORMED);
+ * - limited: cache hits against a second server enforcing limits in Redis (REDIS_URL) that no key reaches;
+ * - usage: POST /v1/usage, full batches of 1,000 entries;
+ * - flood: the hit scenario while a second wrk sends unknown keys at BENCH_FLOOD_RATE a second.
+ *
+ * The failure throttle (100 failures per source address, api/failureThrottle.ts) would answer most
+ * of unknown and malformed with 429, since wrk is one address: those two scenarios run with a
+ * throttle that never refuses, to measure the verification itself. The flood runs with the real one.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFailureThrottle, type FailureThrottle } from '../api/failureThrottle';
 import { sendJson } from '../api/http';
 import { createApiRoutes } from '../api/routes';
 import { startVerifyService } from '../api/verifyService';
 import { createDb } from '../db/client';
+import { mintKey } from '../domain/keyFormat';
 import type { Policy } from '../domain/policy';
 import { startHttpServer } from '../runtime/httpServer';
 import type { Logger } from '../runtime/log';
+import { verifyOutcomes } from '../runtime/metrics';
 import { createBenchDatabase, seedKeys } from './benchDatabase';
-import type { LoadMessage, Scenario, ScenarioResult } from './loadgen';
-import { summarize, type LatencySummary } from './stats';
+import { createProfiler } from './cpuProfile';
+import { runWrk, startStaticResponder, writeItems, type WrkMode, type WrkResult } from './wrk';
 
 const TOKEN = 'bench-verify-token-0123456789';
 const SECRET = 'bench-key-hash-secret-0123456789abcdef';
 export const NOOP_PATH = '/bench/noop';
+export const USAGE_BATCH = 1000;
+export const USAGE_CONCURRENCY = 4;
+const HIT_KEYS = 1000;
+
+export const SCENARIOS = ['ceiling', 'noop', 'hit', 'authorize', 'miss', 'unknown', 'malformed', 'limited', 'usage', 'flood'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface ScenarioTotals {
   requests: number;
-  errors: number;
+  seconds: number;
   perSecond: number;
-  latencyMs: LatencySummary;
+  /** The worst round's percentiles: a single bad round is not averaged away. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Socket errors and timeouts, plus answers that were not the expected code. */
+  errors: number;
+  /** Answers with an HTTP status ≥ 400 (expected only in the flood). */
+  statusErrors: number;
+  /** The server process's CPU seconds per second while the scenario ran (unknown for the ceiling). */
+  serverCores: number | null;
+  /** A once-only key set ran out and started over (its tail measured cache hits). */
   ranOut: boolean;
 }
 
-export interface ThroughputResults {
-  noop: ScenarioTotals;
-  hit: ScenarioTotals;
-  miss: ScenarioTotals;
-  limited: ScenarioTotals;
-  usage: ScenarioTotals;
-}
-
-export const USAGE_BATCH = 1000;
-export const USAGE_CONCURRENCY = 4;
+export type ThroughputResults = Record<ScenarioName, ScenarioTotals> & {
+  ceilingKind: string;
+  /** The flood's own load while `flood` was measured. */
+  floodLoad: { perSecond: number; refused: number; requests: number };
+};
 
 /** The baseline: same server, same body, no work. */
 async function noopRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -54,20 +80,20 @@ async function noopRoute(req: IncomingMessage, res: ServerResponse): Promise<boo
   return true;
 }
 
-function startLoadGenerator(): { send(message: LoadMessage): Promise<unknown>; stop(): void } {
-  const child: ChildProcess = fork(path.join(__dirname, 'loadgen.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+/** The production throttle, or one that never refuses, switched between scenarios. */
+function switchableThrottle(): FailureThrottle & { refuse(on: boolean): void } {
+  const real = createFailureThrottle();
+  const never = createFailureThrottle({ burst: Number.MAX_SAFE_INTEGER, perSecond: Number.MAX_SAFE_INTEGER });
+  let current = real;
   return {
-    send: (message) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`load generator exited with ${code}`));
-        child.once('exit', onExit);
-        child.once('message', (reply) => {
-          child.off('exit', onExit);
-          resolve(reply);
-        });
-        child.send(message);
-      }),
-    stop: () => void child.send({ type: 'exit' } satisfies LoadMessage),
+    charge: (source, nowMs) => current.charge(source, nowMs),
+    exhausted: (source, nowMs) => current.exhausted(source, nowMs),
+    get sources() {
+      return current.sources;
+    },
+    refuse(on) {
+      current = on ? real : never;
+    },
   };
 }
 
@@ -84,74 +110,171 @@ function usageBatches(keys: ReadonlyArray<{ id: string }>): string[] {
   );
 }
 
-function total(runs: ScenarioResult[]): ScenarioTotals {
-  const latencies = runs.flatMap((r) => r.latencies);
-  const elapsedMs = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
-  return { requests: latencies.length, errors: runs.reduce((sum, r) => sum + r.errors, 0), perSecond: (latencies.length / elapsedMs) * 1000, latencyMs: summarize(latencies), ranOut: runs.some((r) => r.ranOut) };
+/** A key with its checksum's last character changed: the shape of a key, failing its checksum. */
+function breakChecksum(key: string): string {
+  const last = key[key.length - 1] === 'A' ? 'B' : 'A';
+  return key.slice(0, -1) + last;
+}
+
+async function outcomeCounts(): Promise<Map<string, number>> {
+  const metric = await verifyOutcomes.get();
+  return new Map(metric.values.map((v) => [String(v.labels.code), v.value]));
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 250));
+
+function slices<T>(items: readonly T[], parts: number): T[][] {
+  const size = Math.floor(items.length / parts);
+  return Array.from({ length: parts }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /**
  * The scenarios take turns in `rounds` short runs rather than one long run each: on a shared
- * machine the background load drifts, and interleaving spreads that drift over all three.
+ * machine the background load drifts, and interleaving spreads that drift over all of them.
  */
-export async function measureThroughput(options: { policy: Policy; concurrency: number; seconds: number; rounds: number; missKeys: number; redisUrl: string; log: Logger; say: (line: string) => void }): Promise<ThroughputResults> {
-  const { say } = options;
+export async function measureThroughput(options: {
+  policy: Policy;
+  concurrency: number;
+  seconds: number;
+  rounds: number;
+  wrkThreads: number;
+  missKeys: number;
+  floodRate: number;
+  redisUrl: string;
+  log: Logger;
+  say: (line: string) => void;
+  only?: readonly ScenarioName[];
+  /** A CPU profile of the server for each measured run goes here (bench/cpuProfile.ts). */
+  profileDir?: string;
+}): Promise<ThroughputResults> {
+  const { say, rounds } = options;
+  const roundSeconds = Math.max(1, Math.round(options.seconds / rounds));
   const policy: Policy = { ...options.policy, rateLimits: {} };
   const unreachable = { perSecond: 1_000_000, burst: 1_000_000, monthlyQuota: 2_000_000_000 };
   const limitedPolicy: Policy = { ...options.policy, rateLimits: Object.fromEntries(options.policy.environments.map((e) => [e.name, unreachable])) };
-  const database = await createBenchDatabase();
   const env = policy.environments[0] as Policy['environments'][number];
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyops-bench-verify-'));
+  const database = await createBenchDatabase();
   const seed = (count: number) => seedKeys({ databaseUrl: database.url, count, ownerId: 'U0BENCH', prefix: policy.keyPrefix, envTag: env.tag, environment: env.name, secret: SECRET });
-  say(`seeding ${1000 + options.missKeys} keys…`);
-  const hitKeys = await seed(1000);
+  say(`seeding ${HIT_KEYS + options.missKeys} keys…`);
+  const hitKeys = await seed(HIT_KEYS);
   const missKeys = await seed(options.missKeys);
+  // Unknown keys are cheap to make (no database): enough that no round repeats one.
+  const unknownKeys = Array.from({ length: options.missKeys * 3 }, () => mintKey({ prefix: policy.keyPrefix, envTag: env.tag }));
   const db = createDb({ databaseUrl: database.url });
+  const throttle = switchableThrottle();
   const service = await startVerifyService({ db, databaseUrl: database.url, policy, keyHashSecret: SECRET, clock: () => new Date(), log: options.log });
   const ingest = { db, verify: service.deps, usage: service.usage, maxAgeSeconds: policy.usage.retention.minutes };
-  const api = createApiRoutes({ verify: service.deps, ingest, verifyApiToken: TOKEN, healthChecks: [], log: options.log });
+  const api = createApiRoutes({ verify: service.deps, ingest, verifyApiToken: TOKEN, healthChecks: [], throttle, log: options.log });
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: async (req, res) => (await noopRoute(req, res)) || api(req, res), slack: null, log: options.log });
   const limitedService = await startVerifyService({ db, databaseUrl: database.url, policy: limitedPolicy, keyHashSecret: SECRET, clock: () => new Date(), log: options.log, redisUrl: options.redisUrl });
   const limitedServer = await startHttpServer({ port: 0, host: '127.0.0.1', routes: createApiRoutes({ verify: limitedService.deps, verifyApiToken: TOKEN, healthChecks: [], log: options.log }), slack: null, log: options.log });
-  const loadgen = startLoadGenerator();
+  const responder = await startStaticResponder();
   try {
-    const bodies = (keys: typeof hitKeys) => keys.map((k) => JSON.stringify({ key: k.key }));
-    await loadgen.send({ type: 'bodies', set: 'hit', bodies: bodies(hitKeys) });
-    await loadgen.send({ type: 'bodies', set: 'warm', bodies: bodies(hitKeys) });
-    await loadgen.send({ type: 'bodies', set: 'miss', bodies: bodies(missKeys) });
-    await loadgen.send({ type: 'bodies', set: 'usage', bodies: usageBatches(hitKeys) });
-    const roundMs = (options.seconds * 1000) / options.rounds;
-    const base = { token: TOKEN, concurrency: options.concurrency, durationMs: roundMs };
-    const scenarios: Record<keyof ThroughputResults, Scenario> = {
-      noop: { ...base, url: `${server.url}${NOOP_PATH}`, set: 'hit', cycle: true, expect: '"ok":true' },
-      hit: { ...base, url: `${server.url}/v1/keys/verify`, set: 'hit', cycle: true, expect: '"code":"VALID"' },
-      // Every key verified once: each request is a database lookup.
-      miss: { ...base, url: `${server.url}/v1/keys/verify`, set: 'miss', cycle: false, expect: '"code":"VALID"' },
-      limited: { ...base, url: `${limitedServer.url}/v1/keys/verify`, set: 'hit', cycle: true, expect: '"code":"VALID"' },
-      usage: { ...base, concurrency: USAGE_CONCURRENCY, url: `${server.url}/v1/usage`, set: 'usage', cycle: true, expect: `"accepted":${USAGE_BATCH}` },
+    const hitFile = await writeItems(dir, 'hit', hitKeys.map((k) => k.key));
+    const malformedFile = await writeItems(dir, 'malformed', hitKeys.map((k) => breakChecksum(k.key)));
+    const usageFile = await writeItems(dir, 'usage', usageBatches(hitKeys));
+    const missFiles = await Promise.all(slices(missKeys.map((k) => k.key), rounds).map((keys, i) => writeItems(dir, `miss-${i}`, keys)));
+    const unknownFiles = await Promise.all(slices(unknownKeys, rounds + 1).map((keys, i) => writeItems(dir, `unknown-${i}`, keys)));
+    const floodFile = unknownFiles[rounds] as string;
+
+    const verifyUrl = `${server.url}/v1/keys/verify`;
+    const base = { token: TOKEN, connections: options.concurrency, threads: options.wrkThreads, seconds: roundSeconds };
+    type Plan = { url: string; mode: WrkMode; items: (round: number) => string; expect?: string; refuse?: boolean; connections?: number; once?: boolean; serverCpu?: boolean };
+    const plans: Record<Exclude<ScenarioName, 'flood'>, Plan> = {
+      ceiling: { url: `${responder.url}/v1/keys/verify`, mode: 'verify', items: () => hitFile, serverCpu: false },
+      noop: { url: `${server.url}${NOOP_PATH}`, mode: 'verify', items: () => hitFile },
+      hit: { url: verifyUrl, mode: 'verify', items: () => hitFile, expect: 'VALID' },
+      authorize: { url: `${server.url}/v1/gateway/authorize`, mode: 'authorize', items: () => hitFile, expect: 'VALID' },
+      miss: { url: verifyUrl, mode: 'verify', items: (r) => missFiles[r] as string, expect: 'VALID', once: true },
+      unknown: { url: verifyUrl, mode: 'verify', items: (r) => unknownFiles[r] as string, expect: 'NOT_FOUND', refuse: false, once: true },
+      malformed: { url: verifyUrl, mode: 'verify', items: () => malformedFile, expect: 'MALFORMED', refuse: false },
+      limited: { url: `${limitedServer.url}/v1/keys/verify`, mode: 'verify', items: () => hitFile, expect: 'VALID' },
+      usage: { url: `${server.url}/v1/usage`, mode: 'body', items: () => usageFile, connections: USAGE_CONCURRENCY },
     };
-    const run = (scenario: Scenario) => loadgen.send({ type: 'run', scenario }) as Promise<ScenarioResult>;
 
-    say('warming up (JIT, connections, the cache for the hit keys)…');
-    await run({ ...scenarios.noop, durationMs: 1000 });
-    await run({ ...scenarios.hit, set: 'warm', cycle: false, durationMs: 30_000 });
-    await run({ ...scenarios.hit, durationMs: 1000 });
-    await run({ ...scenarios.limited, durationMs: 1000 });
-    await run({ ...scenarios.usage, durationMs: 1000 });
+    const runPlan = async (plan: Plan, round: number, seconds = roundSeconds): Promise<{ wrk: WrkResult; cpuSeconds: number; wrong: number }> => {
+      throttle.refuse(plan.refuse ?? true);
+      const before = await outcomeCounts();
+      const cpu = process.cpuUsage();
+      const wrk = await runWrk({ ...base, seconds, url: plan.url, mode: plan.mode, itemsFile: plan.items(round), connections: plan.connections ?? base.connections });
+      const used = process.cpuUsage(cpu);
+      // Requests wrk left in flight finish now: let them, so the next scenario's counts are its own.
+      await settle();
+      const after = await outcomeCounts();
+      let wrong = 0;
+      if (plan.expect) for (const [code, n] of after) if (code !== plan.expect) wrong += n - (before.get(code) ?? 0);
+      return { wrk, cpuSeconds: (used.user + used.system) / 1e6, wrong };
+    };
 
-    const names = ['noop', 'hit', 'limited', 'miss', 'usage'] as const;
-    const runs: Record<keyof ThroughputResults, ScenarioResult[]> = { noop: [], hit: [], miss: [], limited: [], usage: [] };
-    for (let round = 1; round <= options.rounds; round++) {
-      say(`round ${round}/${options.rounds}: ${names.join(', ')}, ${Math.round(roundMs)} ms each…`);
-      for (const name of names) runs[name].push(await run(scenarios[name]));
+    const runFlood = async (): Promise<{ wrk: WrkResult; cpuSeconds: number; flood: WrkResult }> => {
+      throttle.refuse(true);
+      // Enough connections, each paced, to offer the rate while answers take up to ~10 ms; a
+      // saturated server answers fewer (the achieved rate is reported).
+      const floodConnections = 64;
+      const cpu = process.cpuUsage();
+      const [wrk, flood] = await Promise.all([
+        runWrk({ ...base, url: verifyUrl, mode: 'verify', itemsFile: hitFile }),
+        runWrk({ ...base, threads: 1, url: verifyUrl, mode: 'verify', itemsFile: floodFile, connections: floodConnections, delayMs: Math.max(1, Math.round((floodConnections * 1000) / options.floodRate)) }),
+      ]);
+      const used = process.cpuUsage(cpu);
+      await settle();
+      return { wrk, flood, cpuSeconds: (used.user + used.system) / 1e6 };
+    };
+
+    const wanted = new Set<ScenarioName>(options.only ?? SCENARIOS);
+    say('warming up (JIT, connections, the caches of both servers)…');
+    for (const name of ['noop', 'hit', 'authorize', 'limited', 'malformed', 'usage'] as const) if (wanted.has(name) || name === 'hit') await runPlan(plans[name], 0, 2);
+
+    const runs = new Map<ScenarioName, Array<{ wrk: WrkResult; cpuSeconds: number; wrong: number }>>(SCENARIOS.map((n) => [n, []]));
+    const floodRuns: WrkResult[] = [];
+    const profiler = createProfiler(options.profileDir);
+    for (let round = 0; round < rounds; round++) {
+      say(`round ${round + 1}/${rounds}: ${[...wanted].join(', ')}, ${roundSeconds} s each…`);
+      for (const name of SCENARIOS) {
+        if (!wanted.has(name)) continue;
+        if (name === 'flood') {
+          const { wrk, flood, cpuSeconds } = await profiler.around(`flood-${round + 1}`, runFlood);
+          runs.get('flood')?.push({ wrk, cpuSeconds, wrong: 0 });
+          floodRuns.push(flood);
+        } else {
+          runs.get(name)?.push(await profiler.around(`${name}-${round + 1}`, () => runPlan(plans[name], round)));
+        }
+      }
     }
-    return { noop: total(runs.noop), hit: total(runs.hit), miss: total(runs.miss), limited: total(runs.limited), usage: total(runs.usage) };
+
+    const total = (name: ScenarioName): ScenarioTotals => {
+      const list = runs.get(name) ?? [];
+      const requests = list.reduce((s, r) => s + r.wrk.requests, 0);
+      const seconds = list.reduce((s, r) => s + r.wrk.seconds, 0);
+      const serverCpu = name === 'ceiling' ? null : list.reduce((s, r) => s + r.cpuSeconds, 0);
+      return {
+        requests,
+        seconds,
+        perSecond: seconds > 0 ? requests / seconds : NaN,
+        p50Ms: Math.max(...list.map((r) => r.wrk.p50Ms)),
+        p99Ms: Math.max(...list.map((r) => r.wrk.p99Ms)),
+        errors: list.reduce((s, r) => s + r.wrk.socketErrors + r.wrong, 0),
+        statusErrors: list.reduce((s, r) => s + r.wrk.statusErrors, 0),
+        serverCores: serverCpu === null || seconds === 0 ? null : serverCpu / seconds,
+        ranOut: name === 'miss' || name === 'unknown' ? list.some((r) => r.wrk.wrapped > 0) : false,
+      };
+    };
+    const floodRequests = floodRuns.reduce((s, r) => s + r.requests, 0);
+    const floodSeconds = floodRuns.reduce((s, r) => s + r.seconds, 0);
+    return {
+      ...(Object.fromEntries(SCENARIOS.map((n) => [n, total(n)])) as Record<ScenarioName, ScenarioTotals>),
+      ceilingKind: responder.kind,
+      floodLoad: { requests: floodRequests, perSecond: floodSeconds > 0 ? floodRequests / floodSeconds : NaN, refused: floodRuns.reduce((s, r) => s + r.statusErrors, 0) },
+    };
   } finally {
-    loadgen.stop();
+    await responder.stop();
     await limitedServer.close();
     await limitedService.stop();
     await server.close();
     await service.stop();
     await db.$disconnect();
     await database.drop();
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { deriveKey } from './derivedKeys';
+import { keyedHmacSha256, type KeyedHmac } from './hmacSha256';
 
 /**
  * The stored form of a key: an HMAC-SHA256 of the full key under a key derived (HKDF, "key
@@ -23,27 +23,34 @@ export interface KeyHashSecrets {
   previous?: readonly string[];
 }
 
-const ids = new Map<string, string>();
+/** Per secret, made once: its id (with the `$`), and its two keyed HMACs (hashKey's, the legacy form's). */
+interface SecretHashers {
+  prefix: string;
+  current: KeyedHmac;
+  legacy: KeyedHmac;
+}
+
+const hashers = new Map<string, SecretHashers>();
+
+function hashersFor(secret: string): SecretHashers {
+  let found = hashers.get(secret);
+  if (!found) {
+    const current = keyedHmacSha256(deriveKey(secret, 'key-hash'));
+    found = { prefix: `k${current('keyops key hash id').slice(0, 8)}$`, current, legacy: keyedHmacSha256(secret) };
+    hashers.set(secret, found);
+  }
+  return found;
+}
 
 /** The id a stored hash names for this secret. It reveals nothing about the secret. */
 export function keyHashId(secret: string): string {
-  let id = ids.get(secret);
-  if (!id) {
-    id = `k${createHmac('sha256', deriveKey(secret, 'key-hash')).update('keyops key hash id').digest('hex').slice(0, 8)}`;
-    ids.set(secret, id);
-  }
-  return id;
+  return hashersFor(secret).prefix.slice(0, -1);
 }
 
 /** The stored form of a new key: under the current secret, named by its id. */
 export function hashKey(options: { key: string; secret: string }): string {
-  const hex = createHmac('sha256', deriveKey(options.secret, 'key-hash')).update(options.key, 'utf8').digest('hex');
-  return `${keyHashId(options.secret)}$${hex}`;
-}
-
-/** The form stored before hashes carried an id. Only ever looked up, never written. */
-function legacyHashKey(options: { key: string; secret: string }): string {
-  return createHmac('sha256', options.secret).update(options.key, 'utf8').digest('hex');
+  const h = hashersFor(options.secret);
+  return h.prefix + h.current(options.key);
 }
 
 /**
@@ -52,6 +59,18 @@ function legacyHashKey(options: { key: string; secret: string }): string {
  * one probe); the rest together, in one query, only when it misses.
  */
 export function keyHashCandidates(options: { key: string } & KeyHashSecrets): string[] {
-  const secrets = [options.secret, ...(options.previous ?? [])];
-  return secrets.flatMap((secret) => [hashKey({ key: options.key, secret }), legacyHashKey({ key: options.key, secret })]);
+  return [hashKey(options), ...fallbackKeyHashes(options)];
+}
+
+/**
+ * keyHashCandidates without its first (hashKey's): what verify computes only when the current
+ * form was not found, so a live key costs one HMAC, not two per configured secret.
+ */
+export function fallbackKeyHashes(options: { key: string } & KeyHashSecrets): string[] {
+  const out = [hashersFor(options.secret).legacy(options.key)];
+  for (const secret of options.previous ?? []) {
+    const h = hashersFor(secret);
+    out.push(h.prefix + h.current(options.key), h.legacy(options.key));
+  }
+  return out;
 }

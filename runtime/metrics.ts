@@ -21,18 +21,32 @@ export const httpRequestSeconds = new Histogram({
   registers,
 });
 
-export const verifyOutcomes = new Counter({
-  name: 'keyops_verify_total',
-  help: 'Key verifications (verify and gateway authorize) by answer code',
-  labelNames: ['code'] as const,
-  registers,
-});
+/**
+ * A counter with one label for the verify hot path: `tally(value)` adds to a plain object, and
+ * prom-client is given the sums when it is read (a scrape, or `get()`), so a verification does not
+ * pay prom-client's label hashing and checks twice.
+ */
+function talliedCounter<L extends string>(config: { name: string; help: string; label: L }): Counter<L> & { tally(value: string): void } {
+  const pending = new Map<string, number>();
+  const counter = new Counter<L>({
+    name: config.name,
+    help: config.help,
+    labelNames: [config.label],
+    registers,
+    collect() {
+      for (const [value, n] of pending) if (n > 0) this.inc({ [config.label]: value } as Partial<Record<L, string>>, n);
+      pending.clear();
+    },
+  });
+  return Object.assign(counter, { tally: (value: string) => void pending.set(value, (pending.get(value) ?? 0) + 1) });
+}
 
-export const verifyCacheLookups = new Counter({
+export const verifyOutcomes = talliedCounter({ name: 'keyops_verify_total', help: 'Key verifications (verify and gateway authorize) by answer code', label: 'code' });
+
+export const verifyCacheLookups = talliedCounter({
   name: 'keyops_verify_cache_lookups_total',
   help: 'Verify cache lookups: hit, miss (read from the database) or off (cache suspended, listener down)',
-  labelNames: ['result'] as const,
-  registers,
+  label: 'result',
 });
 
 export const slackApiCalls = new Counter({

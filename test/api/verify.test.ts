@@ -67,6 +67,17 @@ describe('POST /v1/keys/verify', () => {
     expect(big.status).toBe(413);
   });
 
+  it('takes {"key": <a string of up to 512 characters>}, other fields ignored, and answers 400 for any other body', async () => {
+    const refused = { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' };
+    for (const body of ['[]', '"ko_test_x"', 'null', '42', '{"key": 42}', '{"key": null}', '{"key": ["x"]}', '[{"key": "x"}]', JSON.stringify({ key: 'x'.repeat(513) }), JSON.stringify({ key: '😀'.repeat(513) })]) {
+      expect(await verify(body)).toEqual({ status: 400, json: refused });
+    }
+    // Characters, not UTF-16 units: 512 emoji are 1,024 units and still a key to judge (malformed).
+    for (const key of ['x'.repeat(512), '😀'.repeat(512), '']) {
+      expect(await verify({ key, extra: true })).toEqual({ status: 200, json: { valid: false, code: 'MALFORMED', keyId: null } });
+    }
+  });
+
   it('answers MALFORMED for a bad shape or checksum without any lookup', async () => {
     const { key } = await storeKey();
     const before = api.lookups();
