@@ -9,6 +9,8 @@ import type { RateLimit } from '../domain/policy';
 export interface RateLimiter {
   /** Counts one request for the key when its limits allow it. */
   take(options: { keyId: string; limits: RateLimit; now: Date }): Promise<RateDecision>;
+  /** `take` answered at once, where the limits live in this process: verify then awaits nothing. */
+  takeNow?(options: { keyId: string; limits: RateLimit; now: Date }): RateDecision;
   close(): Promise<void>;
 }
 

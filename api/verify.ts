@@ -6,7 +6,7 @@
  */
 import { parseKey } from '../domain/keyFormat';
 import { fallbackKeyHashes, hashKey } from '../domain/keyHash';
-import { findEnvironmentByTag, rateLimitFor, type Policy } from '../domain/policy';
+import { findEnvironmentByTag, rateLimitFor, type Policy, type RateLimit } from '../domain/policy';
 import type { RateDecision } from '../domain/rateLimit';
 import type { QuotaNotices } from './quotaNotices';
 import type { RateLimiter } from './rateLimiter';
@@ -74,33 +74,48 @@ export interface VerifyDeps {
 
 export function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult>;
 export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[] }): Promise<AuthorizeResult>;
+/**
+ * A cache hit under an in-process limiter (the common case) awaits nothing: the lookups and the
+ * limiter are asked synchronously when they can answer at once, and only a miss (the database)
+ * or a Redis limiter costs a turn of the event loop. Every await is a promise and, with the
+ * request context's AsyncLocalStorage on, a promise hook: the hit path had six.
+ */
 export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
-  const result = await decideKey(deps, candidate, options);
+  const parsed = parseKey(candidate);
+  if (!parsed.ok) return counted({ valid: false, code: 'MALFORMED', keyId: null });
+  // Another deployment's prefix or an unknown environment tag cannot be ours: no lookup needed.
+  if (parsed.key.prefix !== deps.policy.keyPrefix || !findEnvironmentByTag(deps.policy, parsed.key.envTag)) {
+    return counted({ valid: false, code: 'NOT_FOUND', keyId: null });
+  }
+  const hash = hashKey({ key: candidate, secret: deps.keyHashSecret });
+  const cached = cachedLookup(deps, hash);
+  const key = cached?.record ?? (await lookupUncached(deps, candidate, hash, cached));
+  if (!key) return counted({ valid: false, code: 'NOT_FOUND', keyId: null });
+  const now = deps.clock();
+  let code: AuthorizeCode = codeFor(key, now);
+  if (code === 'VALID' && options && !hasScopes(key.scopes, options.requiredScopes)) code = 'MISSING_SCOPE';
+  const limits = code === 'VALID' && deps.limiter ? rateLimitFor(deps.policy, key.environment) : null;
+  // Only a key that would be valid spends its limits: a revoked key's callers are refused anyway.
+  const take = { keyId: key.id, limits: limits as RateLimit, now };
+  const decision = limits && deps.limiter ? (deps.limiter.takeNow?.(take) ?? (await deps.limiter.take(take))) : null;
+  if (decision && !decision.allowed) code = 'RATE_LIMITED';
+  deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
+  if (decision?.allowed) deps.quotaNotices?.observe({ keyId: key.id, ownerId: key.ownerId, used: decision.quota.used, quota: decision.quota.limit, now });
+  if (code !== 'VALID') {
+    return counted(code === 'RATE_LIMITED' && decision ? { valid: false, code, keyId: key.id, ...limitFields(decision) } : { valid: false, code, keyId: key.id });
+  }
+  const valid: ValidKey = { valid: true, code, keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() };
+  return counted(decision ? { ...valid, ...limitFields(decision) } : valid);
+}
+
+function counted<R extends AuthorizeResult>(result: R): R {
   verifyOutcomes.tally(result.code);
   return result;
 }
 
-async function decideKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
-  const parsed = parseKey(candidate);
-  if (!parsed.ok) return { valid: false, code: 'MALFORMED', keyId: null };
-  // Another deployment's prefix or an unknown environment tag cannot be ours: no lookup needed.
-  if (parsed.key.prefix !== deps.policy.keyPrefix || !findEnvironmentByTag(deps.policy, parsed.key.envTag)) {
-    return { valid: false, code: 'NOT_FOUND', keyId: null };
-  }
-  const key = await lookupByPlaintext(deps, candidate);
-  if (!key) return { valid: false, code: 'NOT_FOUND', keyId: null };
-  const now = deps.clock();
-  let code: AuthorizeCode = codeFor(key, now);
-  if (code === 'VALID' && options && !options.requiredScopes.every((s) => key.scopes.includes(s))) code = 'MISSING_SCOPE';
-  const limits = code === 'VALID' && deps.limiter ? rateLimitFor(deps.policy, key.environment) : null;
-  // Only a key that would be valid spends its limits: a revoked key's callers are refused anyway.
-  const decision = limits && deps.limiter ? await deps.limiter.take({ keyId: key.id, limits, now }) : null;
-  if (decision && !decision.allowed) code = 'RATE_LIMITED';
-  deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
-  if (decision?.allowed) deps.quotaNotices?.observe({ keyId: key.id, ownerId: key.ownerId, used: decision.quota.used, quota: decision.quota.limit, now });
-  const limitInfo = decision ? limitFields(decision) : {};
-  if (code !== 'VALID') return { valid: false, code, keyId: key.id, ...(code === 'RATE_LIMITED' ? limitInfo : {}) };
-  return { valid: true, code, keyId: key.id, owner: key.ownerId, environment: key.environment, scopes: key.scopes, expiresAt: key.expiresAt.toISOString(), ...limitInfo };
+function hasScopes(scopes: readonly string[], required: readonly string[]): boolean {
+  for (const scope of required) if (!scopes.includes(scope)) return false;
+  return true;
 }
 
 function limitFields(decision: RateDecision): Limits {
@@ -124,16 +139,35 @@ function codeFor(key: KeyRecord, now: Date): 'VALID' | 'REVOKED' | 'PENDING' | '
  * miss (lookups in one turn share one query).
  */
 export async function lookupByPlaintext(deps: VerifyDeps, plaintext: string): Promise<KeyRecord | null> {
-  const found = await lookupKey(deps, hashKey({ key: plaintext, secret: deps.keyHashSecret }));
+  const hash = hashKey({ key: plaintext, secret: deps.keyHashSecret });
+  const cached = cachedLookup(deps, hash);
+  return cached?.record ?? lookupUncached(deps, plaintext, hash, cached);
+}
+
+/** The cache's answer for a hash, counted as a hit, a miss or "off"; undefined when it has none. */
+function cachedLookup(deps: VerifyDeps, hash: string): CachedLookup | undefined {
+  const cached = deps.cache?.get(hash);
+  countCacheLookup(deps.cache, cached);
+  return cached;
+}
+
+/**
+ * lookupByPlaintext past the cache: the current form from the database unless the cache already
+ * said it is not there, then the other forms.
+ */
+async function lookupUncached(deps: VerifyDeps, plaintext: string, hash: string, cached: CachedLookup | undefined): Promise<KeyRecord | null> {
+  const found = cached ? null : await fromDatabase(deps, hash);
   if (found) return found;
   const others = fallbackKeyHashes({ key: plaintext, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] });
-  return (await Promise.all(others.map((hash) => lookupKey(deps, hash)))).find((record) => record !== null) ?? null;
+  return (await Promise.all(others.map((h) => lookupKey(deps, h)))).find((record) => record !== null) ?? null;
 }
 
 export async function lookupKey(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
-  const cached = deps.cache?.get(hash);
-  countCacheLookup(deps.cache, cached);
-  if (cached) return cached.record;
+  const cached = cachedLookup(deps, hash);
+  return cached ? cached.record : fromDatabase(deps, hash);
+}
+
+async function fromDatabase(deps: VerifyDeps, hash: string): Promise<KeyRecord | null> {
   const token = deps.cache?.begin() ?? 0;
   const record = await deps.findKey(hash);
   deps.cache?.store(hash, record, token);
