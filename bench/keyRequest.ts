@@ -23,6 +23,7 @@
 import { NewKeyBlocks } from '../bot/ids';
 import { lifetimeBlockId } from '../bot/views/newKeyModal';
 import { runBenches, runConcurrently, type Bench, type BenchReport } from './bench';
+import { seededRandom } from './seededRandom';
 import { startBenchStack, type BenchStack, type Topology } from './stack';
 import { percentile } from './stats';
 
@@ -131,18 +132,6 @@ function range(text: string): [number, number] {
   const [low, high = low] = text.split('-').map(Number) as [number, number?];
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) throw new Error(`not a range of milliseconds: "${text}" (e.g. 2000-6000)`);
   return [low, high];
-}
-
-/** Mulberry32: the same pauses on every run, so two runs differ by keyops, not by the dice. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (require.main === module) void runBenches(process.env.TOPOLOGY ? [keyRequestBench(process.env.TOPOLOGY as Topology)] : keyRequestBenches);

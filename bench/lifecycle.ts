@@ -13,11 +13,11 @@
  *
  * KEYS (default 10000) and LIST_KEYS (default 500) change the sizes.
  */
-import { readFileSync } from 'node:fs';
 import { seedKeyRow } from '../test/support/seedKeys';
 import { loadPolicy } from '../config/policyFile';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../workflows/keyLifecycle';
 import { runBenches, type Bench, type BenchReport } from './bench';
+import { memoryOf, settle as settleProcess } from './processStats';
 import { KEY_HASH_SECRET, startBenchStack, type BenchStack } from './stack';
 
 const KEYS = Number(process.env.KEYS ?? 10_000);
@@ -129,46 +129,8 @@ async function waitForLog(h: BenchStack, text: string, timeoutMs: number): Promi
   }
 }
 
-/** keyops runs under tsx, which starts node as a child: measure the whole process tree. */
-function processTree(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    children = [];
-  }
-  return [pid, ...children.flatMap(processTree)];
-}
-
-function statusField(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
-
-function memory(h: BenchStack): { rss: number; peak: number } {
-  const pids = processTree(h.keyops.child.pid as number);
-  return { rss: pids.reduce((sum, p) => sum + statusField(p, 'VmRSS'), 0), peak: pids.reduce((sum, p) => sum + statusField(p, 'VmHWM'), 0) };
-}
-
-function cpuTicks(h: BenchStack): number {
-  return processTree(h.keyops.child.pid as number).reduce((sum, pid) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return sum + Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }, 0);
-}
-
-/** Waits until keyops is idle: under 5% of a core for three seconds in a row. */
-async function settle(h: BenchStack, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  let last = cpuTicks(h);
-  while (quiet < 3 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = cpuTicks(h);
-    quiet = now - last <= 5 ? quiet + 1 : 0;
-    last = now;
-  }
-}
+const memory = (h: BenchStack): { rss: number; peak: number } => memoryOf(h.keyops.child.pid as number);
+const settle = (h: BenchStack): Promise<void> => settleProcess(h.keyops.child.pid as number);
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 

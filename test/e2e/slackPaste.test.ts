@@ -113,6 +113,29 @@ describe('a live key pasted into a channel', () => {
   });
 });
 
+describe('Slack\'s ack', () => {
+  it('does not wait for the key\'s lookup: a message is answered while the database cannot be read', async () => {
+    const seeded = await h.seedKey({ ownerId: newOwner() });
+    const waitingOnTheLock = async (): Promise<number> =>
+      Number((await h.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%api_keys%key_hash" IN (%'`)[0]?.n ?? 0);
+    let ack: { status: number } | 'none' = 'none';
+    await h.db.$transaction(
+      async (tx) => {
+        // Nobody reads api_keys until this transaction ends: the lookup of the pasted key waits here.
+        await tx.$executeRawUnsafe('LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE');
+        const noAck = new Promise<'none'>((resolve) => setTimeout(() => resolve('none'), 20_000).unref());
+        ack = await Promise.race([h.driver.sendEvent({ event: { type: 'message', channel: GENERAL, channel_type: 'channel', user: POSTER, text: `here: ${seeded.key}`, ts: nextTs() } }), noAck]);
+        // The ack came, and the scan found the key and went to the database after it.
+        if (ack !== 'none') await eventually(async () => (await waitingOnTheLock()) > 0, { timeoutMs: 15_000, what: 'the lookup waiting on the locked table' });
+      },
+      { timeout: 60_000 },
+    );
+    expect(ack).not.toBe('none');
+    expect(ack).toMatchObject({ status: 200 });
+    await eventually(async () => (await code(seeded.key)) === 'REVOKED', { timeoutMs: 10_000, what: 'the key revoked once the table is readable again' });
+  });
+});
+
 describe('a key stored before hashes named their secret', () => {
   it('is found by its legacy hash and revoked all the same', async () => {
     const owner = newOwner();

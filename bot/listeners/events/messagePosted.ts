@@ -12,7 +12,7 @@ import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bo
 import { createKeyScanner } from '../../../domain/keyScan';
 import { handleLeakedKeys } from '../../../leaks/handleLeak';
 import type { BotDeps } from '../../deps';
-import { messageTexts, parseSighting } from '../../leaks/messageText';
+import { findPastedKeys, parseSighting } from '../../leaks/messageText';
 import { createSlackPlaceNamer } from '../../leaks/slackPlace';
 import { NOT_LIVE_TEXT } from '../../views/leakMessages';
 
@@ -22,10 +22,7 @@ export function registerMessagePosted(app: App, deps: BotDeps): void {
   const scanner = createKeyScanner({ prefix: deps.policy.keyPrefix });
   const namer = createSlackPlaceNamer();
   app.event('message', async ({ event, body, client }: EventArgs) => {
-    const found = messageTexts(event as unknown as Record<string, unknown>);
-    if (!found) return;
-    const before = new Set(scanner.findKeys(found.previous));
-    const keys = scanner.findKeys(found.texts).filter((key) => !before.has(key));
+    const keys = findPastedKeys(scanner, event as unknown as Record<string, unknown>);
     if (keys.length === 0) return;
     const sighting = parseSighting(event);
     if (!sighting) return deps.log.warn('a message with a key-shaped text had an unexpected shape; ignored', { subtype: (event as { subtype?: string }).subtype });
