@@ -34,6 +34,8 @@ export interface BuildOptions {
   dir: string;
   /** Where each RUN's output goes (appended). */
   logFile: string;
+  /** The folders already hold a build (KEYOPS_IMAGE_DIR): COPY and RUN are skipped, the rest is read again. */
+  reuse?: boolean;
   /** Called before each instruction, for progress. */
   onStep?: (stage: string, instruction: Instruction) => void;
 }
@@ -105,8 +107,10 @@ async function runInstruction(o: { instruction: Instruction; state: StageState; 
       state.cmd = ins.argv;
       return;
     case 'COPY':
+      if (o.options.reuse) return;
       return copy({ ...o, instruction: ins, vars });
     case 'RUN':
+      if (o.options.reuse) return;
       return run({ state, command: ins.command, line: ins.line, logFile: o.options.logFile });
   }
 }

@@ -7,11 +7,14 @@ import { lifetimeBlockId } from '../../../bot/views/newKeyModal';
 import type { FakeMessage, FakeView } from '../../../playground/slack';
 import type { FaultStack } from './faultStack';
 
+/** What the journeys use of a stack: Slack's side only (the container build check plays them too). */
+export type SlackSide = Pick<FaultStack, 'fake' | 'driver'>;
+
 export const CHANNEL = 'C0FAULTS';
 export const KEY_TEXT = /ko_(?:test|stg|live)_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/g;
 
 /** /apikey new, filled and submitted; resolves with the submission's HTTP outcome (killed bots answer nothing). */
-export async function submitNewKey(s: FaultStack, userId: string, o: { name?: string; environment?: string; modalTimeoutMs?: number } = {}): Promise<{ acked: boolean }> {
+export async function submitNewKey(s: SlackSide, userId: string, o: { name?: string; environment?: string; modalTimeoutMs?: number } = {}): Promise<{ acked: boolean }> {
   const environment = o.environment ?? 'test';
   let view = await openModal(s, userId, 'new', o.modalTimeoutMs);
   if (!JSON.stringify(view.blocks).includes(lifetimeBlockId(environment))) {
@@ -42,7 +45,7 @@ export async function submitNewKey(s: FaultStack, userId: string, o: { name?: st
  * Types the command until its modal opens, as a person would: a process just restarted on a loaded
  * machine can miss Slack's 3-second trigger, and keyops then asks them to try again.
  */
-async function openModal(s: FaultStack, userId: string, text: string, timeoutMs = 30_000): Promise<FakeView> {
+async function openModal(s: SlackSide, userId: string, text: string, timeoutMs = 30_000): Promise<FakeView> {
   for (let attempt = 1; ; attempt++) {
     // A modal left open by an earlier attempt (or a killed bot) is closed first.
     s.fake.state.clearModals(userId);
@@ -57,21 +60,21 @@ async function openModal(s: FaultStack, userId: string, text: string, timeoutMs 
   }
 }
 
-export function findOffer(s: FaultStack, userId: string): FakeMessage | undefined {
+export function findOffer(s: SlackSide, userId: string): FakeMessage | undefined {
   return s.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Reveal it once'));
 }
 
-export function waitForOffer(s: FaultStack, userId: string, timeoutMs = 60_000): Promise<FakeMessage> {
+export function waitForOffer(s: SlackSide, userId: string, timeoutMs = 60_000): Promise<FakeMessage> {
   return s.fake.waitFor(() => findOffer(s, userId), { timeoutMs });
 }
 
 /** Clicks Reveal key; a click whose process died before answering counts as sent (Slack delivered it). */
-export async function clickReveal(s: FaultStack, userId: string, offer: FakeMessage): Promise<void> {
+export async function clickReveal(s: SlackSide, userId: string, offer: FakeMessage): Promise<void> {
   await s.driver.clickButtonInMessage({ userId, message: offer, actionText: 'Reveal key' }).catch(() => undefined);
 }
 
 /** Resolves with the moment the user's screen showed a key (real ms), waiting up to timeoutMs. */
-export async function waitForShownKey(s: FaultStack, userId: string, timeoutMs = 60_000): Promise<number> {
+export async function waitForShownKey(s: SlackSide, userId: string, timeoutMs = 60_000): Promise<number> {
   return s.fake.waitFor(() => shownKeys(s, userId)[0]?.shownAt, { timeoutMs });
 }
 
@@ -84,7 +87,7 @@ export interface ShownKey {
 }
 
 /** Every key the user's Slack showed, from every version of every message they could see. */
-export function shownKeys(s: FaultStack, userId: string): ShownKey[] {
+export function shownKeys(s: SlackSide, userId: string): ShownKey[] {
   const shown: ShownKey[] = [];
   const messages: FakeMessage[] = [...s.fake.ephemeralMessages({ userId, includeDeleted: true }), ...s.fake.messages({ includeDeleted: true }).filter((m) => m.channelId === `D${userId.slice(1)}`)];
   for (const m of messages) {
@@ -101,7 +104,7 @@ export function shownKeys(s: FaultStack, userId: string): ShownKey[] {
 }
 
 /** An admin revokes a key by its id through /apikey revoke and the confirmation modal. */
-export async function revokeAsAdmin(s: FaultStack, keyId: string, adminId = 'U0ADMIN'): Promise<void> {
+export async function revokeAsAdmin(s: SlackSide, keyId: string, adminId = 'U0ADMIN'): Promise<void> {
   const view = await openModal(s, adminId, `revoke ${keyId}`, 45_000);
   const res = await s.driver.submitView({ userId: adminId, view, values: { [RevokeBlocks.reason]: 'fault injection' } });
   if (res.status !== 200 || JSON.stringify(res.json ?? {}).includes('"errors"')) throw new Error(`the revocation was refused: ${res.status} ${res.body}`);
