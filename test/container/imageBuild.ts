@@ -7,7 +7,7 @@
  * stage's own /usr/local (NPM_CONFIG_PREFIX), first on PATH, as it would in the image.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDockerfile, substitute, type Instruction, type Stage } from './dockerfile';
 import { parseDockerignore } from './dockerignore';
@@ -185,12 +185,4 @@ function run(o: { state: StageState; command: string; line: number; logFile: str
 function networkEnv(): Record<string, string> {
   const passed = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|(HTTPS?|NO)_PROXY|npm_config_.*)$/i;
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => passed.test(e[0]) && e[1] !== undefined));
-}
-
-/** Every file under a folder, relative to it (for what the image holds). */
-export function listFiles(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? listFiles(path.join(dir, entry.name), rel) : [rel];
-  });
 }
