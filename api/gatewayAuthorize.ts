@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { refuseFlood, type FailureThrottle } from './failureThrottle';
-import { bearerToken, peerAddress, sendJson, tokenMatches } from './http';
+import { bearerToken, peerAddress, sendJson, tokenMatchesOn } from './http';
 import { verifyKey, type AuthorizeResult, type VerifyDeps } from './verify';
 
 export const GATEWAY_AUTHORIZE_PATH = '/v1/gateway/authorize';
@@ -46,7 +46,7 @@ export async function answerAuthorize(options: {
   const { deps, req, res } = options;
   req.resume();
   const verify = deps.verify;
-  if (!verify || !tokenMatches(header(req, GatewayHeaders.token), options.expectedToken)) {
+  if (!verify || !tokenMatchesOn(req.socket, header(req, GatewayHeaders.token), options.expectedToken)) {
     if (refuseFlood({ deps, source: peerAddress(req), res })) return;
     return sendJson(res, 401, { error: 'unauthorized', message: 'the gateway must send X-Keyops-Gateway-Token: <VERIFY_API_TOKEN>' });
   }

@@ -15,6 +15,24 @@ export function tokenMatches(presented: string | undefined, expected: Buffer | n
   return timingSafeEqual(tokenDigest(presented), expected);
 }
 
+/** Per connection, the token it last presented that matched, and what it matched. */
+const matchedOn = new WeakMap<object, { expected: Buffer; token: string }>();
+
+/**
+ * tokenMatches for a request on `socket`: a keep-alive connection (a gateway, a service) presents
+ * the same token on every request, so once it matched, the same string on the same connection
+ * matches without another digest. The plain comparison is only ever against what this connection
+ * itself sent and had accepted: its timing tells the sender nothing it did not know.
+ */
+export function tokenMatchesOn(socket: object, presented: string | undefined, expected: Buffer | null): boolean {
+  if (!expected || !presented) return false;
+  const matched = matchedOn.get(socket);
+  if (matched && matched.expected === expected && matched.token === presented) return true;
+  if (!tokenMatches(presented, expected)) return false;
+  matchedOn.set(socket, { expected, token: presented });
+  return true;
+}
+
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;

@@ -9,7 +9,7 @@ import { createFailureThrottle, refuseFlood, type FailureThrottle } from './fail
 import { GATEWAY_AUTHORIZE_PATH, answerAuthorize } from './gatewayAuthorize';
 import { OPENAPI_PATH, openApiJson } from './openapi/document';
 import { answerGithubAlert, type GithubLeakDeps } from './githubLeaks';
-import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches } from './http';
+import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches, tokenMatchesOn } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
 import { verifyKey, type VerifyDeps } from './verify';
@@ -178,7 +178,7 @@ async function answerVerify(options: Routed): Promise<void> {
   const { req, res } = options;
   const verify = options.deps.verify;
   const source = peerAddress(req);
-  if (!verify || !tokenMatches(bearerToken(req.headers.authorization), options.expectedToken)) {
+  if (!verify || !tokenMatchesOn(req.socket, bearerToken(req.headers.authorization), options.expectedToken)) {
     req.resume();
     if (refuseFlood({ deps: options.deps, source, res })) return;
     res.setHeader('www-authenticate', 'Bearer');

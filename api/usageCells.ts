@@ -47,23 +47,35 @@ function addCounts(to: Cell, from: Cell): void {
   if (from.buckets.length > 0) to.buckets = from.buckets.map((n, i) => n + (to.buckets[i] ?? 0));
 }
 
-/** The batch re-keyed by the start of its `resolutionMs` period, as parallel arrays for unnest. */
+/**
+ * The batch re-keyed by the start of its `resolutionMs` period, as parallel arrays for unnest.
+ * Runs every flush, three times (one a resolution) over every key-minute of the last second: each
+ * id is split once, a minute-resolution batch is not re-grouped, and each period's ISO string is
+ * made once.
+ */
 export function columns(batch: Map<string, Cell>, resolutionMs: number): { ids: string[]; at: string[]; requests: number[]; e4: number[]; e5: number[]; buckets: string[] } {
-  const rows = new Map<string, Cell>();
+  const rows = new Map<string, { keyId: string; start: number; cell: Cell }>();
   for (const [id, cell] of batch) {
-    const [keyId, minute] = id.split(' ') as [string, string];
-    const start = Number(minute) - (Number(minute) % resolutionMs);
-    addCell(rows, `${keyId} ${start}`, { ...cell, buckets: [...cell.buckets] });
+    const space = id.indexOf(' ');
+    const keyId = id.slice(0, space);
+    const minute = Number(id.slice(space + 1));
+    const start = minute - (minute % resolutionMs);
+    const rowId = start === minute ? id : `${keyId} ${start}`;
+    const row = rows.get(rowId);
+    if (row) addCounts(row.cell, cell);
+    else rows.set(rowId, { keyId, start, cell: { ...cell, buckets: [...cell.buckets] } });
   }
+  const iso = new Map<number, string>();
   const out = { ids: [] as string[], at: [] as string[], requests: [] as number[], e4: [] as number[], e5: [] as number[], buckets: [] as string[] };
-  for (const [id, cell] of rows) {
-    const [keyId, start] = id.split(' ') as [string, string];
+  for (const { keyId, start, cell } of rows.values()) {
+    let at = iso.get(start);
+    if (at === undefined) iso.set(start, (at = new Date(start).toISOString()));
     out.ids.push(keyId);
-    out.at.push(new Date(Number(start)).toISOString());
+    out.at.push(at);
     out.requests.push(cell.requests);
     out.e4.push(cell.errors4xx);
     out.e5.push(cell.errors5xx);
-    out.buckets.push(`{${cell.buckets.join(',')}}`);
+    out.buckets.push(cell.buckets.length === 0 ? '{}' : `{${cell.buckets.join(',')}}`);
   }
   return out;
 }

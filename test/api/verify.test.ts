@@ -2,6 +2,7 @@
  * POST /v1/keys/verify and GET /healthz over real HTTP against the real PostgreSQL, exactly as the
  * public contract says.
  */
+import http from 'node:http';
 import type { HealthCheck } from '../../api/routes';
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
 import { loadPolicy } from '../../config/policyFile';
@@ -58,6 +59,29 @@ describe('POST /v1/keys/verify', () => {
     const { key } = await storeKey();
     expect((await verify({ key }, null)).status).toBe(401);
     expect((await verify({ key }, 'wrong-token-0123456789')).status).toBe(401);
+  });
+
+  it('judges the token of every request on a keep-alive connection, not just its first', async () => {
+    const { key } = await storeKey();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const post = (token: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${baseUrl}/v1/keys/verify`, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+          ports.add(req.socket?.localPort ?? -1);
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ key }));
+      });
+    try {
+      expect([await post(TOKEN), await post('wrong-token-0123456789'), await post(TOKEN + 'x'), await post(TOKEN)]).toEqual([200, 401, 401, 200]);
+      // One connection throughout (a 401 does not close it): the same socket asked every time.
+      expect(ports.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 400 for bad JSON or a body without a key, and 413 over 8 KB', async () => {
