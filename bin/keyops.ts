@@ -9,6 +9,7 @@ import { loadDotEnv } from '../config/dotenv';
 import { ConfigError, parseEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { temporalConnectionFrom, type TemporalConnectionSettings } from '../config/temporalConnection';
 import { tuningFrom } from '../config/tuning';
 import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       cleanups.push({ name: 'embedded postgres', stop: () => pg.stop() });
       databaseUrl = pg.databaseUrl;
     }
-    let temporal = { address: env.TEMPORAL_ADDRESS ?? '', namespace: env.TEMPORAL_NAMESPACE };
+    let temporal: TemporalConnectionSettings = env.TEMPORAL_ADDRESS ? temporalConnectionFrom(env, env.TEMPORAL_ADDRESS) : { address: '', namespace: env.TEMPORAL_NAMESPACE };
     if (!env.TEMPORAL_ADDRESS) {
       const server = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, dataDir: path.join(dataDir, 'temporal'), port: env.TEMPORAL_DEV_PORT, namespace: env.TEMPORAL_NAMESPACE, log: log.child({ name: 'temporal' }) });
       cleanups.push({ name: 'temporal dev server', stop: () => server.stop() });

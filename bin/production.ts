@@ -5,6 +5,7 @@
 import { ConfigError, parseEnv, requireEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
+import { temporalConnectionFrom } from '../config/temporalConnection';
 import { tuningFrom } from '../config/tuning';
 import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
@@ -23,7 +24,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
     const options: KeyopsOptions = {
       roles: { bot: role === 'bot', worker: role === 'worker', api: role === 'api' },
       databaseUrl: env.DATABASE_URL,
-      temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE },
+      temporal: temporalConnectionFrom(env, env.TEMPORAL_ADDRESS),
       policy,
       slack,
       keyHashSecret: env.KEY_HASH_SECRET,

@@ -58,6 +58,16 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(40),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
+  /** TLS to Temporal; unset, on whenever any TEMPORAL_TLS_* or TEMPORAL_API_KEY is set. */
+  TEMPORAL_TLS: optionalText.pipe(z.enum(['true', 'false', '1', '0']).optional()).transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  /** PEM text or a PEM file's path (config/temporalConnection.ts): client certificate and key (mTLS), the server's CA. */
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  /** The name the server's certificate must carry, when it is not TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  /** Temporal Cloud API key; implies TLS. */
+  TEMPORAL_API_KEY: optionalText,
   TEMPORAL_CLI_PATH: optionalText,
   VERIFY_API_TOKEN: secret(16),
   KEY_HASH_SECRET: secret(32),

@@ -4,6 +4,7 @@
  * same function against their own Postgres, Temporal and fake Slack.
  */
 import type { WorkerOptions } from '@temporalio/worker';
+import { describeTemporalSecurity, type TemporalConnectionSettings } from '../config/temporalConnection';
 import type { Tuning } from '../config/tuning';
 import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
@@ -23,7 +24,7 @@ import { createKeyLifecycles } from '../temporal/keyLifecycles';
 import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
 import { resumeRevocationFollowUps } from '../temporal/resumeRevocationFollowUps';
 import { resumeLeaks } from '../leaks/resumeLeaks';
-import { createWorker, NativeConnection } from '../temporal/worker';
+import { connectWorker, createWorker } from '../temporal/worker';
 import { readStoreCounts } from '../db/storeCounts';
 import { startHttpServer, type RunningHttpServer } from './httpServer';
 import { renderMetrics, setKeyChangeListenerProbe, setStoreProbe } from './metrics';
@@ -33,7 +34,8 @@ import { runStopSteps, type StopStep } from './shutdown';
 export interface KeyopsOptions {
   roles: { bot: boolean; worker: boolean; api: boolean };
   databaseUrl: string;
-  temporal: { address: string; namespace: string };
+  /** Address, namespace, TLS and API key (config/temporalConnection.ts). */
+  temporal: TemporalConnectionSettings;
   /** DATABASE_DIRECT_URL, pool sizes and worker concurrency (config/tuning.ts); each has a default. */
   tuning?: Partial<Tuning>;
   policy: Policy;
@@ -102,7 +104,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     const lifecycles = createKeyLifecycles({ client: temporal.client, taskQueue: options.taskQueue });
     let workerState: (() => string) | null = null;
     if (options.roles.worker) {
-      const connection = await NativeConnection.connect({ address: options.temporal.address });
+      const connection = await connectWorker(options.temporal);
       const activityLog = log.child({ name: 'activities' });
       const { activities, home } = createWorkerActivities({
         db,
@@ -124,7 +126,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         await home.drain();
         await connection.close();
       }));
-      log.info('worker running', { namespace: options.temporal.namespace });
+      log.info('worker running', { namespace: options.temporal.namespace, temporal: describeTemporalSecurity(options.temporal) });
       // In the background: the worker serves the workflows it starts, and start-up is not held up.
       // A shutdown stops it between two starts (the next start-up finishes the job) before the
       // connections it uses close.

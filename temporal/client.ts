@@ -1,4 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
+import type { TemporalConnectionSettings } from '../config/temporalConnection';
+import { explainConnectError } from './connectError';
+import { sdkConnectionOptions } from './connectionOptions';
 import { workflowStartMetrics } from './startMetrics';
 
 export interface TemporalHandle {
@@ -8,9 +11,14 @@ export interface TemporalHandle {
 }
 
 /** `lazy`: connect at the first call instead of now, so a server that is down does not stop start-up. */
-export async function connectTemporal(options: { address: string; namespace: string; connectTimeoutMs?: number; lazy?: boolean }): Promise<TemporalHandle> {
-  const connectionOptions = { address: options.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) };
-  const connection = options.lazy ? Connection.lazy(connectionOptions) : await Connection.connect(connectionOptions);
+export async function connectTemporal(options: TemporalConnectionSettings & { connectTimeoutMs?: number; lazy?: boolean }): Promise<TemporalHandle> {
+  const connectionOptions = { ...sdkConnectionOptions(options), ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) };
+  let connection: Connection;
+  try {
+    connection = options.lazy ? Connection.lazy(connectionOptions) : await Connection.connect(connectionOptions);
+  } catch (error) {
+    throw await explainConnectError(error, options);
+  }
   const client = new Client({ connection, namespace: options.namespace, interceptors: { workflow: [workflowStartMetrics] } });
   return { client, connection, close: () => connection.close() };
 }

@@ -1,4 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { TemporalConnectionSettings } from '../config/temporalConnection';
+import { explainConnectError } from './connectError';
+import { sdkConnectionOptions } from './connectionOptions';
 import { TASK_QUEUE } from './taskQueue';
 import { chooseWorkflowSource } from './workflowSource';
 import type { Activities } from '../activities';
@@ -35,6 +38,15 @@ export async function createWorker(options: {
     // nothing. Evicted ones replay their short history when their next timer fires.
     maxCachedWorkflows: options.maxCachedWorkflows ?? 500,
   });
+}
+
+/** The worker's own connection, with the same TLS and API key as the client's (temporal/connectionOptions.ts). */
+export async function connectWorker(settings: TemporalConnectionSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(sdkConnectionOptions(settings));
+  } catch (error) {
+    throw await explainConnectError(error, settings);
+  }
 }
 
 export { NativeConnection };

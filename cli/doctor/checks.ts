@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { parseEnv, type Env } from '../../config/env';
 import { loadPolicy } from '../../config/policyFile';
+import { describeTemporalSecurity, temporalConnectionFrom, type TemporalConnectionSettings } from '../../config/temporalConnection';
 import { readMigrationStatus } from '../../db/migrate';
 import { connectTemporal, pingTemporal } from '../../temporal/client';
 
@@ -83,9 +84,15 @@ async function checkMigrations(env: Env): Promise<Outcome> {
 
 async function checkTemporal(env: Env): Promise<Outcome> {
   if (!env.TEMPORAL_ADDRESS) return { status: 'skip', detail: 'TEMPORAL_ADDRESS unset: npm start runs a Temporal dev server' };
-  const where = `${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}`;
+  let settings: TemporalConnectionSettings;
   try {
-    const handle = await connectTemporal({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, connectTimeoutMs: TIMEOUT_MS - 1500 });
+    settings = temporalConnectionFrom(env, env.TEMPORAL_ADDRESS);
+  } catch (error) {
+    return { status: 'fail', detail: oneLine(error) };
+  }
+  const where = `${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, ${describeTemporalSecurity(settings)}`;
+  try {
+    const handle = await connectTemporal({ ...settings, connectTimeoutMs: TIMEOUT_MS - 1500 });
     try {
       await pingTemporal({ handle, namespace: env.TEMPORAL_NAMESPACE, timeoutMs: TIMEOUT_MS });
     } finally {
@@ -93,7 +100,8 @@ async function checkTemporal(env: Env): Promise<Outcome> {
     }
     return { status: 'ok', detail: where };
   } catch (error) {
-    return { status: 'fail', detail: `${where}: ${oneLine(error)} (check TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE)` };
+    // Over TLS the error already says where and how (temporal/connectError.ts).
+    return { status: 'fail', detail: settings.tls ? oneLine(error) : `${where}: ${oneLine(error)} (check TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE)` };
   }
 }
 

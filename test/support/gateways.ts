@@ -15,7 +15,7 @@ import { eventually } from './eventually';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples/gateways');
 /** Debian puts nginx in /usr/sbin, which is not on every user's PATH. */
-const NGINX = process.env.NGINX_PATH ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
+export const NGINX = process.env.NGINX_PATH ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
 
 export interface GatewayTargets {
   /** keyops's API, `host:port`. */
@@ -92,7 +92,7 @@ export async function startCaddy(targets: GatewayTargets): Promise<RunningGatewa
   return running({ name: 'caddy', child, port, dir, stopSignal: 'SIGTERM' });
 }
 
-async function running(options: { name: RunningGateway['name']; child: ChildProcess; port: number; dir: string; stopSignal: NodeJS.Signals }): Promise<RunningGateway> {
+export async function running(options: { name: RunningGateway['name']; child: ChildProcess; port: number; dir: string; stopSignal: NodeJS.Signals }): Promise<RunningGateway> {
   const { child, port } = options;
   const logs: string[] = [];
   for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', (line) => logs.push(line));
