@@ -55,16 +55,18 @@ export async function answerGithubAlert(options: { deps: GithubLeakDeps; req: In
   const alerts = alertSchema.safeParse(json);
   if (!alerts.success) return sendJson(res, 400, { error: 'bad_request', message: 'expected a JSON array of {token, type, url, source}' });
 
-  const feedback: Array<{ token_raw: string; token_type: string; label: Label }> = [];
-  for (const alert of alerts.data) {
-    // A wrong shape, prefix or checksum was never a keyops key: no lookup.
+  // A wrong shape, prefix or checksum was never a keyops key: not looked up. The rest in one lookup.
+  const ours = alerts.data.filter((alert) => {
     const parsed = parseKey(alert.token);
-    const ours = parsed.ok && parsed.key.prefix === deps.keyPrefix;
-    const [outcome] = ours
-      ? await handleLeakedKeys(deps, { keys: [alert.token], action: deps.onPublicLeak, describePlace: async () => ({ kind: 'github', url: alert.url, source: alert.source }) })
-      : ['unknown' as const];
-    feedback.push({ token_raw: alert.token, token_type: alert.type, label: outcome === 'unknown' ? 'false_positive' : 'true_positive' });
-  }
+    return parsed.ok && parsed.key.prefix === deps.keyPrefix;
+  });
+  const outcomes = await handleLeakedKeys(deps, {
+    keys: ours.map((alert) => alert.token),
+    action: deps.onPublicLeak,
+    describePlace: async (index) => ({ kind: 'github', url: ours[index]?.url ?? '', source: ours[index]?.source ?? 'unknown' }),
+  });
+  const issued = new Set(ours.filter((_, i) => outcomes[i] !== 'unknown'));
+  const feedback = alerts.data.map((alert) => ({ token_raw: alert.token, token_type: alert.type, label: (issued.has(alert) ? 'true_positive' : 'false_positive') as Label }));
   const counts = feedback.reduce<Record<Label, number>>((acc, f) => ({ ...acc, [f.label]: acc[f.label] + 1 }), { true_positive: 0, false_positive: 0 });
   deps.log.info('GitHub secret scanning alert answered', counts);
   sendJson(res, 200, feedback);

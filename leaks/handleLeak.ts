@@ -43,30 +43,39 @@ export interface LeakReport {
   keys: readonly string[];
   action: LeakAction;
   /**
-   * Where the keys were seen. A function: naming a Slack channel and poster costs two Slack calls,
-   * which run while the keys are looked up, and only when a key was found at all.
+   * Where `keys[index]` was seen (one place for a Slack message's keys; a URL each for GitHub's),
+   * asked only for keys keyops issued.
    */
-  describePlace(): Promise<LeakPlace>;
+  describePlace(index: number): Promise<LeakPlace>;
 }
 
-/** One outcome per key, in the order given. */
+/**
+ * One outcome per key, in the order given. All the keys are looked up in one query, however many
+ * a report names (a GitHub alert may name hundreds): a round trip per key would make a large
+ * alert wait on the database hundreds of times.
+ */
 export async function handleLeakedKeys(deps: LeakDeps, report: LeakReport): Promise<LeakOutcome[]> {
   if (report.keys.length === 0) return [];
-  // Each key in every form it may be stored in (current secret, older ones, the form before ids): one query.
+  // Each key in every form it may be stored in (current secret, older ones, the form before ids).
   const candidates = report.keys.map((key) => keyHashCandidates({ key, secret: deps.keyHashSecret, previous: deps.previousKeyHashSecrets ?? [] }));
-  const placePromise = report.describePlace();
-  placePromise.catch(() => undefined);
   const rows = await deps.db.apiKey.findMany({ where: { keyHash: { in: candidates.flat() } }, select: { ...KEY_FACTS, keyHash: true } });
   const byHash = new Map(rows.map((row) => [row.keyHash, row]));
   const now = deps.clock();
   const outcomes: LeakOutcome[] = [];
-  for (const hashes of candidates) {
+  const handled = new Set<string>();
+  for (const [index, hashes] of candidates.entries()) {
     const row = hashes.map((hash) => byHash.get(hash)).find((found) => found !== undefined);
     if (!row) {
       outcomes.push('unknown');
       continue;
     }
-    const place = await placePromise;
+    // The same key named twice in one report (two places in one push): acted on once, as when it came in two reports.
+    if (handled.has(row.id)) {
+      outcomes.push('not_live');
+      continue;
+    }
+    handled.add(row.id);
+    const place = await report.describePlace(index);
     // A retried delivery finds the key revoked by this very leak: handled again (idempotently), not "not live".
     const ours = row.revocationId === revocationIdFor(leakIdFor(place, row.id));
     const live = row.status === 'ACTIVE' && row.expiresAt > now;

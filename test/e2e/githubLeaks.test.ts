@@ -84,4 +84,22 @@ describe('POST /v1/leaks/github', () => {
     expect(h.dumpDatabase()).not.toContain(live.key);
     expect(await h.dumpHistories()).not.toContain(live.key);
   });
+
+  it('revokes each live key of one alert with the URL it was found at, a key named twice once', async () => {
+    const [first, second] = [newOwner(), newOwner()];
+    const a = await h.seedKey({ ownerId: first });
+    const b = await h.seedKey({ ownerId: second });
+    const urlA = 'https://github.com/acme/app/blob/def456/.env#L1';
+    const urlB = 'https://github.com/acme/app/blob/def456/deploy.sh#L9';
+    const body = alertOf([{ token: a.key, url: urlA }, { token: b.key, url: urlB }, { token: a.key, url: 'https://github.com/acme/app/blob/def456/README.md#L4' }]);
+    const answer = await send(body);
+    expect((answer.json as Array<{ label: string }>).map((f) => f.label)).toEqual(['true_positive', 'true_positive', 'true_positive']);
+    expect(await h.db.apiKey.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: 'REVOKED', revokedReason: `published at ${urlA} (GitHub secret scanning)` });
+    expect(await h.db.apiKey.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: 'REVOKED', revokedReason: `published at ${urlB} (GitHub secret scanning)` });
+    const dmB = await h.fake.waitFor(() => h.fake.messages({ channelId: dmChannelFor(second) })[0]);
+    expect(JSON.stringify(dmB.blocks)).toContain(urlB);
+    await eventually(async () => (await h.db.auditEvent.count({ where: { action: 'key.leak_told', targetId: a.id } })) === 1, { what: 'the first owner told' });
+    expect(h.fake.messages({ channelId: dmChannelFor(first) })).toHaveLength(1);
+    expect(await h.db.auditEvent.count({ where: { action: 'key.leaked', targetId: a.id } })).toBe(1);
+  });
 });

@@ -27,12 +27,10 @@ export function registerMessagePosted(app: App, deps: BotDeps): void {
     const sighting = parseSighting(event);
     if (!sighting) return deps.log.warn('a message with a key-shaped text had an unexpected shape; ignored', { subtype: (event as { subtype?: string }).subtype });
 
-    const teamId = body.team_id ?? 'unknown';
-    const outcomes = await handleLeakedKeys(deps, {
-      keys,
-      action: deps.policy.leaks.onSlackPaste,
-      describePlace: () => namer.describe({ client, teamId, ...sighting }),
-    });
+    // Naming the channel and the poster costs two Slack calls: they run while the keys are looked up.
+    const place = namer.describe({ client, teamId: body.team_id ?? 'unknown', ...sighting });
+    place.catch(() => undefined);
+    const outcomes = await handleLeakedKeys(deps, { keys, action: deps.policy.leaks.onSlackPaste, describePlace: () => place });
     deps.log.info('keys found in a message', { channelId: sighting.channelId, messageTs: sighting.messageTs, outcomes });
     // Live keys are answered by the leak workflow; only when none was live does the poster hear it here.
     if (outcomes.some((o) => o === 'revoked' || o === 'reported')) return;
