@@ -6,6 +6,7 @@ import { createApprovalMessageActivities } from './approvalMessages';
 import { createApprovalActivities } from './approvals';
 import { createRoleResolver } from '../bot/access/roles';
 import type { ActivityDeps } from './deps';
+import { createFirstCallActivities } from './firstCall';
 import { createHomeRefresher, type HomeRefresher } from './home';
 import { createKeyRequestActivities } from './keyRequests';
 import { createLeakActivities } from './leaks';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createApprovalMessageActivities(deps),
     ...createRevocationActivities(deps),
     ...createLifecycleActivities(deps),
+    ...createFirstCallActivities(deps),
     ...createRotationActivities(deps),
     ...createLeakActivities(deps),
   };

@@ -7,7 +7,7 @@ import { recordAudit } from '../db/audit';
 import { planExtension } from '../domain/extension';
 import { LIFECYCLE_KEY_SELECT, noticeScheduleOf, toLifecycleFacts, type LifecycleKey } from '../db/lifecycleKeys';
 import { usageCheck, type LifecycleFacts, type NoticeSchedule } from '../domain/lifecyclePlan';
-import { keyLifecycleWorkflowId } from '../workflows/keyLifecycle';
+import { keyLifecycleWorkflowId, type RevealSurfaceArgs } from '../workflows/keyLifecycle';
 import type { ReplyTo } from '../workflows/replyTo';
 import { buildExpiryNotice, buildExtensionRefused, buildKeyExpired, buildKeyExtended, buildKeyKept, buildUnusedNotice } from '../bot/views/lifecycleNotices';
 import type { ActivityDeps } from './deps';
@@ -33,8 +33,9 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       return { facts: await loadFacts(options.keyId), schedule };
     },
 
-    async startKeyLifecycle(options: { keyId: string }): Promise<void> {
-      await deps.lifecycles.ensureStarted(options.keyId);
+    /** `revealSurface`: where the key was shown, for the first call's report (sealed; request runs from before the first-call patch send none). */
+    async startKeyLifecycle(options: { keyId: string; revealSurface?: RevealSurfaceArgs }): Promise<void> {
+      await deps.lifecycles.ensureStarted(options.keyId, options.revealSurface ? { revealSurface: options.revealSurface } : undefined);
     },
 
     async sendExpiryNotice(options: { keyId: string; expiresAtMs: number; beforeSeconds: number }): Promise<LifecycleFacts | null> {

@@ -9,6 +9,7 @@
  * method is answered alike, and a body is never read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callerName } from '../domain/firstCall';
 import { refuseFlood, type FailureThrottle } from './failureThrottle';
 import { bearerToken, peerAddress, sendJson, tokenMatchesOn } from './http';
 import { verifyKey, type AuthorizeResult, type VerifyDeps } from './verify';
@@ -19,6 +20,7 @@ export const GatewayHeaders = {
   token: 'x-keyops-gateway-token',
   apiKey: 'x-api-key',
   requiredScopes: 'x-keyops-required-scopes',
+  caller: 'x-keyops-caller',
   keyId: 'X-Keyops-Key-Id',
   owner: 'X-Keyops-Owner',
   environment: 'X-Keyops-Environment',
@@ -26,6 +28,8 @@ export const GatewayHeaders = {
 } as const;
 
 const MAX_REQUIRED_SCOPES = 32;
+/** A gateway that does not name itself (X-Keyops-Caller). */
+const UNNAMED_GATEWAY = { via: 'gateway', caller: null } as const;
 const SCOPE_RE = /^[A-Za-z0-9:._-]{1,64}$/;
 
 const REFUSALS: Record<Exclude<AuthorizeResult['code'], 'VALID' | 'RATE_LIMITED'>, { status: 401 | 403; message: string }> = {
@@ -61,7 +65,8 @@ export async function answerAuthorize(options: {
   }
   const requiredScopes = parseScopes(header(req, GatewayHeaders.requiredScopes));
   if (!requiredScopes) return sendJson(res, 400, { error: 'bad_request', message: `X-Keyops-Required-Scopes: up to ${MAX_REQUIRED_SCOPES} scope names, comma-separated` });
-  const result = await verifyKey(verify, key, { requiredScopes });
+  const caller = header(req, GatewayHeaders.caller);
+  const result = await verifyKey(verify, key, { requiredScopes, source: caller === undefined ? UNNAMED_GATEWAY : { via: 'gateway', caller: callerName(caller) } });
   setLimitHeaders(res, result, verify.clock().getTime());
   if (result.valid) {
     res.setHeader(GatewayHeaders.keyId, result.keyId);

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../runtime/log';
 import type { Db } from '../db/client';
 import { createFailureThrottle, refuseFlood, type FailureThrottle } from './failureThrottle';
-import { GATEWAY_AUTHORIZE_PATH, answerAuthorize } from './gatewayAuthorize';
+import { callerName } from '../domain/firstCall';
+import { GATEWAY_AUTHORIZE_PATH, GatewayHeaders, answerAuthorize } from './gatewayAuthorize';
 import { OPENAPI_PATH, openApiJson } from './openapi/document';
 import { answerGithubAlert, type GithubLeakDeps } from './githubLeaks';
 import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches, tokenMatchesOn } from './http';
@@ -158,6 +159,13 @@ async function answerUsage(options: Routed): Promise<void> {
   sendJson(res, 200, await ingestUsage(ingest, parsed.data.entries));
 }
 
+/** The usual verification names no caller: one options object for all of them, not one per request. */
+const UNNAMED_VERIFY_CALLER = { source: { via: 'verify', caller: null } } as const;
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 async function answerHealth(options: { deps: ApiDeps; res: ServerResponse }): Promise<void> {
   const results = await Promise.all(
     options.deps.healthChecks.map(async (c) => {
@@ -196,7 +204,8 @@ async function answerVerify(options: Routed): Promise<void> {
   if (key === null) return sendJson(res, 400, { error: 'bad_request', message: 'the body must be {"key": "<api key>"}' });
   let result: Awaited<ReturnType<typeof verifyKey>>;
   try {
-    result = await verifyKey(verify, key);
+    const caller = req.headers[GatewayHeaders.caller];
+    result = await verifyKey(verify, key, caller === undefined ? UNNAMED_VERIFY_CALLER : { source: { via: 'verify', caller: callerName(firstHeader(caller)) } });
   } catch (error) {
     // The store did not answer (restarting, unreachable): keyops cannot know whether the key is
     // valid, revoked or unknown. 503 tells a gateway to fail over or retry, where a 500 reads as a

@@ -8,6 +8,11 @@
  * resolution has its own retention (api/usageRetention.ts) and reads never roll minutes up at
  * query time. Three upserts per batch instead of one is cheap next to a write per request.
  *
+ * The first call of a revealed key (for "First call 14 s after reveal" in Slack) rides the same
+ * flush: each process keeps, per key it has not yet seen used, the first live answer of the
+ * interval, and one conditional UPDATE writes it where the key has no first call and no last use
+ * yet. A key once flushed is remembered as used, so a busy key costs nothing more per request.
+ *
  * While the database is down counts wait in memory, bounded: past `maxPendingCells` key-minutes
  * the oldest half are merged into one overflow cell per key (at the newest minute merged), so
  * totals stay exact, their timing gets coarser, and memory never grows past one cell per key
@@ -16,6 +21,7 @@
 import type { Db } from '../db/client';
 import { retryConflicts } from '../db/conflictRetry';
 import { Prisma } from '../generated/prisma/client';
+import { isFirstCallOutcome, type FirstCallOutcome, type FirstCallVia } from '../domain/firstCall';
 import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
 import { addCell, columns, mergeOldest, type Cell } from './usageCells';
 import type { Logger } from '../runtime/log';
@@ -28,9 +34,18 @@ export interface UsageOutcome {
   latencyMs: number;
 }
 
+/** Who asked: the route, and the name the gateway or service gave (X-Keyops-Caller). */
+export interface CallSource {
+  via: FirstCallVia;
+  caller: string | null;
+}
+
 export interface UsageRecorder {
-  /** One verification that found a key; only valid ones move its last-used time. */
-  record(use: { keyId: string; at: Date; valid: boolean }): void;
+  /**
+   * One verification that found a key; only valid ones move its last-used time. With its answer
+   * `code` and `source`, it may be the key's first call.
+   */
+  record(use: { keyId: string; at: Date; valid: boolean; code?: string; source?: CallSource | undefined }): void;
   /** One request a gateway served with a key: its status and latency (requests are counted by verify). */
   recordOutcome(outcome: UsageOutcome): void;
   flush(): Promise<void>;
@@ -71,11 +86,21 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
 }
 
 export const MAX_PENDING_CELLS = 100_000;
+/** Keys remembered as used (no first call to look for); past this the memory starts over. */
+const MAX_KNOWN_USED = 1_000_000;
+
+interface FirstCallSeen {
+  at: Date;
+  outcome: FirstCallOutcome;
+  source: CallSource;
+}
 
 export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?: number; maxPendingCells?: number }): UsageRecorder {
   const { db, log } = options;
   const maxCells = options.maxPendingCells ?? MAX_PENDING_CELLS;
   let lastUsed = new Map<string, Date>();
+  let firstCalls = new Map<string, FirstCallSeen>();
+  let knownUsed = new Set<string>();
   /** `${keyId} ${minute start ms}` → counts */
   let cells = new Map<string, Cell>();
   let flushing: Promise<void> = Promise.resolve();
@@ -89,6 +114,42 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
       cells.set(id, (cell = { requests: 0, errors4xx: 0, errors5xx: 0, buckets: [] }));
     }
     return cell;
+  };
+
+  /**
+   * Before the last-used times, whose condition it reads: a key with a last use had its first call
+   * already. False when it failed: the last-used times then wait too, or this batch's first calls
+   * would find them set and be lost.
+   */
+  const flushFirstCalls = async (): Promise<boolean> => {
+    if (firstCalls.size === 0) return true;
+    const batch = firstCalls;
+    firstCalls = new Map();
+    const ids = [...batch.keys()].sort();
+    const seen = ids.map((id) => batch.get(id) as FirstCallSeen);
+    try {
+      // Locked in id order like the last-used flush, so concurrent flushes wait rather than deadlock.
+      await retryConflicts(
+        () => db.$executeRaw`
+          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${ids}::text[]) AND first_call_at IS NULL AND last_used_at IS NULL ORDER BY id FOR UPDATE)
+          UPDATE api_keys AS k SET first_call_at = u.at, first_call_outcome = u.outcome, first_call_via = u.via, first_call_caller = u.caller
+          FROM unnest(${ids}::text[], ${seen.map((f) => f.at.toISOString())}::timestamptz(3)[], ${seen.map((f) => f.outcome)}::text[], ${seen.map((f) => f.source.via)}::text[], ${seen.map((f) => f.source.caller)}::text[])
+               AS u(id, at, outcome, via, caller)
+          WHERE k.id = u.id AND k.id IN (SELECT id FROM locked) AND k.first_call_at IS NULL AND k.last_used_at IS NULL
+            AND k.status = 'ACTIVE' AND k.revealed_at IS NOT NULL`,
+        { onRetry: (attempt) => log.warn('first-call flush met a lock conflict; retrying', { keys: ids.length, attempt }) },
+      );
+      if (knownUsed.size + ids.length > MAX_KNOWN_USED) knownUsed = new Set();
+      for (const id of ids) knownUsed.add(id);
+      return true;
+    } catch (error) {
+      for (const [id, call] of batch) {
+        const newer = firstCalls.get(id);
+        if (!newer || newer.at > call.at) firstCalls.set(id, call);
+      }
+      log.error('could not record first calls', { keys: ids.length, error });
+      return false;
+    }
   };
 
   const flushLastUsed = async (): Promise<void> => {
@@ -138,7 +199,7 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
 
   const flush = (): Promise<void> => {
     flushing = flushing.then(async () => {
-      await flushLastUsed();
+      if (await flushFirstCalls()) await flushLastUsed();
       await flushCounts();
     });
     return flushing;
@@ -148,8 +209,9 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
   timer.unref();
 
   return {
-    record({ keyId, at, valid }) {
+    record({ keyId, at, valid, code, source }) {
       cellAt(keyId, at).requests += 1;
+      if (source && code && !knownUsed.has(keyId) && !firstCalls.has(keyId) && isFirstCallOutcome(code)) firstCalls.set(keyId, { at, outcome: code, source });
       if (!valid) return;
       const previous = lastUsed.get(keyId);
       if (!previous || previous < at) lastUsed.set(keyId, at);

@@ -10,7 +10,7 @@ import { findEnvironmentByTag, rateLimitFor, type Policy, type RateLimit } from 
 import type { RateDecision } from '../domain/rateLimit';
 import type { QuotaNotices } from './quotaNotices';
 import type { RateLimiter } from './rateLimiter';
-import type { UsageRecorder } from './usage';
+import type { CallSource, UsageRecorder } from './usage';
 import { verifyCacheLookups, verifyOutcomes } from '../runtime/metrics';
 import type { CachedLookup, KeyRecord, VerifyCache } from './verifyCache';
 
@@ -72,15 +72,16 @@ export interface VerifyDeps {
   quotaNotices?: Pick<QuotaNotices, 'observe'>;
 }
 
-export function verifyKey(deps: VerifyDeps, candidate: string): Promise<VerifyResult>;
-export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[] }): Promise<AuthorizeResult>;
+/** `source`: who asked (the route and the caller's name), for the key's first call. */
+export function verifyKey(deps: VerifyDeps, candidate: string, options?: { source?: CallSource }): Promise<VerifyResult>;
+export function verifyKey(deps: VerifyDeps, candidate: string, options: { requiredScopes: readonly string[]; source?: CallSource }): Promise<AuthorizeResult>;
 /**
  * A cache hit under an in-process limiter (the common case) awaits nothing: the lookups and the
  * limiter are asked synchronously when they can answer at once, and only a miss (the database)
  * or a Redis limiter costs a turn of the event loop. Every await is a promise and, with the
  * request context's AsyncLocalStorage on, a promise hook: the hit path had six.
  */
-export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes: readonly string[] }): Promise<AuthorizeResult> {
+export async function verifyKey(deps: VerifyDeps, candidate: string, options?: { requiredScopes?: readonly string[]; source?: CallSource }): Promise<AuthorizeResult> {
   const parsed = parseKey(candidate);
   if (!parsed.ok) return counted({ valid: false, code: 'MALFORMED', keyId: null });
   // Another deployment's prefix or an unknown environment tag cannot be ours: no lookup needed.
@@ -93,13 +94,13 @@ export async function verifyKey(deps: VerifyDeps, candidate: string, options?: {
   if (!key) return counted({ valid: false, code: 'NOT_FOUND', keyId: null });
   const now = deps.clock();
   let code: AuthorizeCode = codeFor(key, now);
-  if (code === 'VALID' && options && !hasScopes(key.scopes, options.requiredScopes)) code = 'MISSING_SCOPE';
+  if (code === 'VALID' && options?.requiredScopes && !hasScopes(key.scopes, options.requiredScopes)) code = 'MISSING_SCOPE';
   const limits = code === 'VALID' && deps.limiter ? rateLimitFor(deps.policy, key.environment) : null;
   // Only a key that would be valid spends its limits: a revoked key's callers are refused anyway.
   const take = { keyId: key.id, limits: limits as RateLimit, now };
   const decision = limits && deps.limiter ? (deps.limiter.takeNow?.(take) ?? (await deps.limiter.take(take))) : null;
   if (decision && !decision.allowed) code = 'RATE_LIMITED';
-  deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID' });
+  deps.usage?.record({ keyId: key.id, at: now, valid: code === 'VALID', code, source: options?.source });
   if (decision?.allowed) deps.quotaNotices?.observe({ keyId: key.id, ownerId: key.ownerId, used: decision.quota.used, quota: decision.quota.limit, now });
   if (code !== 'VALID') {
     return counted(code === 'RATE_LIMITED' && decision ? { valid: false, code, keyId: key.id, ...limitFields(decision) } : { valid: false, code, keyId: key.id });

@@ -16,6 +16,12 @@ export const KEY_ROW_SELECT = {
   expiresAt: true,
   lastUsedAt: true,
   graceEndsAt: true,
+  revealedAt: true,
+  firstCallAt: true,
+  firstCallOutcome: true,
+  firstCallVia: true,
+  firstCallCaller: true,
+  firstCallReportedClass: true,
 } as const satisfies Prisma.ApiKeySelect;
 
 const LIST_ORDER: Prisma.ApiKeyOrderByWithRelationInput[] = [{ status: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }];
@@ -30,8 +36,12 @@ export async function listKeysPage(db: Db, options: { ownerId: string; page: num
   return { total, rows, waiting };
 }
 
+type KeyListRow = Awaited<ReturnType<typeof listKeysPage>>['rows'][number];
+/** Read for the first-call line (bot/views/keyRows.ts), which a row may do without. */
+type FirstCallColumns = 'revealedAt' | 'firstCallAt' | 'firstCallOutcome' | 'firstCallVia' | 'firstCallCaller' | 'firstCallReportedClass';
+
 export interface HomeData {
-  keys: Awaited<ReturnType<typeof listKeysPage>>['rows'];
+  keys: Array<Omit<KeyListRow, FirstCallColumns> & Partial<Pick<KeyListRow, FirstCallColumns>>>;
   totalKeys: number;
   /** Live keys by stored status, for the summary line. */
   counts: { active: number; expiringSoon: number; pending: number };

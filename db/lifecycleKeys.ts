@@ -20,6 +20,9 @@ export const LIFECYCLE_KEY_SELECT = {
   keptAt: true,
   unusedNoticeAt: true,
   graceEndsAt: true,
+  firstCallAt: true,
+  firstCallSettledAt: true,
+  firstCallNudgedAt: true,
   rotatedTo: { where: { status: 'ACTIVE' }, select: { id: true }, orderBy: { revealedAt: 'desc' }, take: 1 },
 } as const satisfies Prisma.ApiKeySelect;
 
@@ -39,6 +42,9 @@ export function toLifecycleFacts(key: LifecycleKey | null): LifecycleFacts | nul
     unusedNoticeAtMs: ms(key.unusedNoticeAt),
     graceEndsAtMs: ms(key.graceEndsAt),
     replacementKeyId: key.graceEndsAt ? (key.rotatedTo[0]?.id ?? null) : null,
+    firstCallAtMs: ms(key.firstCallAt),
+    firstCallSettledAtMs: ms(key.firstCallSettledAt),
+    firstCallNudgedAtMs: ms(key.firstCallNudgedAt),
   };
 }
 
@@ -48,5 +54,6 @@ export function noticeScheduleOf(policy: Policy): NoticeSchedule {
     unusedAfterSeconds: policy.notices.unusedAfter,
     neverUsedAfterSeconds: policy.notices.neverUsedAfter,
     defaultGraceSeconds: policy.rotation.defaultGrace,
+    firstCallNudgeAfterSeconds: policy.firstCall.nudgeAfter === false ? null : policy.firstCall.nudgeAfter,
   };
 }

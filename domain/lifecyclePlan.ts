@@ -9,6 +9,9 @@
  *   expiry          at expiresAt
  *   usage check     never used: neverUsedAfter after the reveal; otherwise unusedAfter after the
  *                   latest of last use, the last unused notice and the owner's Keep
+ *   first call      a few seconds after the key's first call (gateways report outcomes in
+ *                   batches: a reported error can then be named), until the owner was told; while
+ *                   there is none, one nudge at the policy's firstCall.nudgeAfter after the reveal
  */
 export interface LifecycleFacts {
   status: 'PENDING_REVEAL' | 'ACTIVE' | 'EXPIRED' | 'REVOKED';
@@ -22,6 +25,14 @@ export interface LifecycleFacts {
   graceEndsAtMs: number | null;
   /** The key that replaces this one, once a rotation's new key was revealed. */
   replacementKeyId: string | null;
+  /**
+   * The first call and what became of it. Optional: facts recorded in histories from before
+   * first calls were tracked lack them, and those runs must replay as they ran.
+   */
+  firstCallAtMs?: number | null;
+  /** The owner was told of the first call (or the key predates first-call tracking). */
+  firstCallSettledAtMs?: number | null;
+  firstCallNudgedAtMs?: number | null;
 }
 
 export interface NoticeSchedule {
@@ -31,6 +42,8 @@ export interface NoticeSchedule {
   neverUsedAfterSeconds: number;
   /** "Extend grace" adds this when the rotation's own grace is not known (a healed workflow). */
   defaultGraceSeconds: number;
+  /** The nudge for a key not used yet, after the reveal; null: none. Absent in older histories. */
+  firstCallNudgeAfterSeconds?: number | null;
 }
 
 /** Which expiry notices went out for which expiry; an extension starts a fresh plan. */
@@ -87,4 +100,18 @@ export function usageCheck(facts: LifecycleFacts, schedule: NoticeSchedule): { a
 /** When the owner is shown how both keys were used, before a rotation's grace ends. */
 export function rotationCheckAt(graceEndsAtMs: number, graceSeconds: number): number {
   return graceEndsAtMs - Math.min((graceSeconds * 1000) / 2, 24 * 3600 * 1000);
+}
+
+/** How long after a first call its report waits for the gateway's report of the same request. */
+export const FIRST_CALL_SETTLE_MS = 5_000;
+
+export type FirstCallWakeKind = 'first_call' | 'first_call_nudge';
+
+/** The first-call wake-up still ahead: the report of a first call, or the nudge while there is none. */
+export function firstCallWake(facts: LifecycleFacts, schedule: NoticeSchedule): { kind: FirstCallWakeKind; atMs: number } | null {
+  if (facts.revealedAtMs === null || facts.firstCallSettledAtMs != null) return null;
+  if (facts.firstCallAtMs != null) return { kind: 'first_call', atMs: facts.firstCallAtMs + FIRST_CALL_SETTLE_MS };
+  const nudgeAfter = schedule.firstCallNudgeAfterSeconds;
+  if (nudgeAfter == null || facts.firstCallNudgedAtMs != null) return null;
+  return { kind: 'first_call_nudge', atMs: facts.revealedAtMs + nudgeAfter * 1000 };
 }

@@ -64,6 +64,16 @@ const leaksSchema = z
   })
   .prefault({});
 
+/**
+ * After a reveal keyops watches for the key's first call and tells its owner; a key still unused
+ * `nudgeAfter` its reveal gets one nudge with the quick-start again (`false`: never).
+ */
+const firstCallSchema = z
+  .strictObject({
+    nudgeAfter: z.union([z.literal(false), durationSchema]).prefault('1h'),
+  })
+  .prefault({});
+
 const approvalSchema = z.strictObject({
   approvers: idList,
   sensitiveApprovers: idList,
@@ -97,6 +107,7 @@ export const policySchema = z
     rateLimits: z.record(z.string(), rateLimitSchema).default({}),
     usage: usageSchema,
     leaks: leaksSchema,
+    firstCall: firstCallSchema,
   })
   .superRefine((policy, ctx) => {
     const scopeNames = new Set(policy.scopes.map((s) => s.name));

@@ -21,6 +21,7 @@ import { applyMigrations } from '../db/migrate';
 import type { Policy } from '../domain/policy';
 import { connectTemporal, pingTemporal } from '../temporal/client';
 import { createKeyLifecycles } from '../temporal/keyLifecycles';
+import { startFirstCallSweep } from '../temporal/firstCallSweep';
 import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
 import { resumeRevocationFollowUps } from '../temporal/resumeRevocationFollowUps';
 import { resumeLeaks } from '../leaks/resumeLeaks';
@@ -139,6 +140,8 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         stopReconciling.abort();
         await reconciling;
       }));
+      const firstCalls = startFirstCallSweep({ db, lifecycles, log: log.child({ name: 'first-calls' }), clock });
+      stops.push(named('first-call sweep', () => firstCalls.stop()));
     }
 
     if (options.roles.bot || options.roles.worker) {

@@ -3,14 +3,17 @@
  * start-up reconciliation). One workflow per key, its id derived from the key id: starting twice
  * is a no-op, so every caller can simply "ensure" it.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { keyChangedSignal, keyLifecycleWorkflow, keyLifecycleWorkflowId } from '../workflows/keyLifecycle';
+import { keyChangedSignal, keyLifecycleWorkflow, keyLifecycleWorkflowId, revealSurfaceSignal, type RevealSurfaceArgs } from '../workflows/keyLifecycle';
 import { TASK_QUEUE } from './taskQueue';
 
 export interface KeyLifecycles {
-  /** Starts the key's lifecycle unless one is running (a completed one is not restarted). */
-  ensureStarted(keyId: string): Promise<void>;
+  /**
+   * Starts the key's lifecycle unless one is running (a completed one is not restarted).
+   * `revealSurface` is handed to it (started or running) in the same call.
+   */
+  ensureStarted(keyId: string, options?: { revealSurface?: RevealSurfaceArgs }): Promise<void>;
   /** Tells a running lifecycle that the key changed in the store; nothing if none runs. */
   notifyChanged(keyId: string): Promise<void>;
   /**
@@ -24,7 +27,23 @@ export function createKeyLifecycles(options: { client: Client; taskQueue?: strin
   const { client } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   return {
-    async ensureStarted(keyId) {
+    async ensureStarted(keyId, startOptions) {
+      if (startOptions?.revealSurface) {
+        try {
+          await client.workflow.signalWithStart(keyLifecycleWorkflow, {
+            taskQueue,
+            workflowId: keyLifecycleWorkflowId(keyId),
+            args: [{ keyId }],
+            signal: revealSurfaceSignal,
+            signalArgs: [startOptions.revealSurface],
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          });
+        } catch (error) {
+          // The lifecycle already ended (the key was revoked or expired meanwhile): nothing to report to.
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
+        return;
+      }
       await client.workflow.start(keyLifecycleWorkflow, {
         taskQueue,
         workflowId: keyLifecycleWorkflowId(keyId),

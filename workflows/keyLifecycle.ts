@@ -11,9 +11,10 @@
  * update handlers stay short); the loop below does the work. The history stays small: once it
  * grows past a threshold, the workflow continues as new at a quiet moment.
  */
-import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   carryNoticePlan,
+  firstCallWake,
   freshNoticePlan,
   nextExpiryNotice,
   takeDueNotices,
@@ -26,17 +27,20 @@ import { background, interactive } from './proxies';
 import { createRotation, type RotateArgs, type RotationChoiceArgs } from './keyRotation';
 import { newKeyRevealedSignal } from './rotationReveal';
 import {
+  FIRST_CALL_PATCH,
   extendUpdate,
   keepUpdate,
   keyChangedSignal,
   lifecycleQuery,
   rotateUpdate,
+  revealSurfaceSignal,
   rotationChoiceUpdate,
   type ExtendArgs,
   type KeepArgs,
   type KeyLifecycleInput,
   type LifecycleEnd,
   type LifecycleRefusal,
+  type RevealSurfaceArgs,
   type WakeKind,
 } from './keyLifecycleUpdates';
 
@@ -66,6 +70,12 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
   const factsNow = (): LifecycleFacts | null => facts;
   const active = (): boolean => facts?.status === 'ACTIVE';
 
+  // First, before any handler or timer: whether this run watches for the first call is fixed for it.
+  const watchFirstCall = patched(FIRST_CALL_PATCH);
+  let revealSurface: RevealSurfaceArgs | null = null;
+  setHandler(revealSurfaceSignal, (surface) => {
+    revealSurface = surface;
+  });
   setHandler(lifecycleQuery, () => ({ facts, next, rotation: rotation.view(), sentExpiryNotices: plan?.sentBeforeSeconds ?? [] }));
   setHandler(keyChangedSignal, () => {
     changed = true;
@@ -135,6 +145,12 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
       case 'rotation_check':
       case 'rotation_end':
         return applyFacts(await rotation.wake(wake.kind, schedule));
+      case 'first_call': {
+        const surface = revealSurface as RevealSurfaceArgs | null;
+        return applyFacts(await background.reportFirstCall({ keyId, ...(surface ? { surface } : {}) }));
+      }
+      case 'first_call_nudge':
+        return applyFacts(await background.nudgeUnusedKey({ keyId, dueAtMs: wake.atMs }));
     }
   };
 
@@ -169,7 +185,7 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
       continue;
     }
 
-    next = nextWake({ facts: current, plan, schedule, rotationWake: rotation.nextWake(schedule) });
+    next = nextWake({ facts: current, plan, schedule, rotationWake: rotation.nextWake(schedule), firstCall: watchFirstCall });
     const wait = next.atMs - Date.now();
     if (wait > 0) {
       const interrupted = await condition(() => commands.length > 0 || changed || rotation.childFinished() || rotation.graceDue(), wait);
@@ -193,7 +209,7 @@ export async function keyLifecycleWorkflow(input: KeyLifecycleInput): Promise<Li
   return end.status === 'EXPIRED' ? 'expired' : 'revoked';
 }
 
-function nextWake(options: { facts: LifecycleFacts; plan: ExpiryNoticePlan; schedule: NoticeSchedule; rotationWake: { kind: WakeKind; atMs: number } | null }): { kind: WakeKind; atMs: number } {
+function nextWake(options: { facts: LifecycleFacts; plan: ExpiryNoticePlan; schedule: NoticeSchedule; rotationWake: { kind: WakeKind; atMs: number } | null; firstCall: boolean }): { kind: WakeKind; atMs: number } {
   const { facts } = options;
   const candidates: Array<{ kind: WakeKind; atMs: number }> = [{ kind: 'expiry', atMs: facts.expiresAtMs }];
   const notice = nextExpiryNotice(options.plan, options.schedule);
@@ -202,6 +218,8 @@ function nextWake(options: { facts: LifecycleFacts; plan: ExpiryNoticePlan; sche
   // A key in a rotation's grace is on its way out: nobody needs to hear that it is unused.
   if (usage && facts.graceEndsAtMs === null) candidates.push({ kind: 'usage_check', atMs: usage.atMs });
   if (options.rotationWake) candidates.push(options.rotationWake);
+  const firstCall = options.firstCall ? firstCallWake(facts, options.schedule) : null;
+  if (firstCall) candidates.push(firstCall);
   // Earliest first; on a tie the order above wins (the expiry before anything it makes moot).
   return candidates.reduce((best, c) => (c.atMs < best.atMs ? c : best));
 }

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExpiryNoticePlan, LifecycleFacts, NoticeSchedule } from '../domain/lifecyclePlan';
+import type { SealedUrl } from '../domain/sealedUrl';
 import type { RotateArgs, RotationChoiceArgs, RotationView } from './keyRotation';
 import type { ReplyTo } from './replyTo';
 
@@ -44,7 +45,19 @@ export interface KeepArgs {
 }
 
 export type LifecycleEnd = 'expired' | 'revoked' | 'gone';
-export type WakeKind = 'expiry' | 'expiry_notice' | 'usage_check' | 'rotation_check' | 'rotation_end';
+export type WakeKind = 'expiry' | 'expiry_notice' | 'usage_check' | 'rotation_check' | 'rotation_end' | 'first_call' | 'first_call_nudge';
+
+/**
+ * Where the key was revealed (the click's sealed response_url or modal, and the clicker), sent by
+ * the key's request workflow when it hands over after the display: the first call is reported
+ * there while Slack still lets keyops replace that message (about 30 minutes), by DM after.
+ */
+export interface RevealSurfaceArgs {
+  responseUrl: SealedUrl;
+  clickerId: string;
+  /** Said only by request runs from before bound seals. */
+  legacy?: boolean;
+}
 
 export interface LifecycleState {
   facts: LifecycleFacts | null;
@@ -64,3 +77,10 @@ export const rotationChoiceUpdate = defineUpdate<{ accepted: true }, [RotationCh
 /** The key changed in the store (revoked, edited by hand): re-read it now rather than at the next timer. */
 export const keyChangedSignal = defineSignal('keyChanged');
 export const lifecycleQuery = defineQuery<LifecycleState>('lifecycle');
+export const revealSurfaceSignal = defineSignal<[RevealSurfaceArgs]>('revealSurface');
+
+/**
+ * Patch: the lifecycle reports the key's first call to its owner and nudges an unused key once
+ * (domain/lifecyclePlan.ts firstCallWake). Runs from before it never plan either.
+ */
+export const FIRST_CALL_PATCH = 'first-call';

@@ -33,6 +33,13 @@ export const ONE_STEP_OFFER = 'one-step-offer';
  */
 export const BOUND_SEALS = 'bound-seals';
 
+/**
+ * Patch: the lifecycle is handed the reveal's surface (sealed), to report the key's first call
+ * in the same message while Slack lets keyops replace it. Runs from before it start the lifecycle
+ * without it (their first call is reported by DM).
+ */
+export const FIRST_CALL_SURFACE = 'first-call-surface';
+
 /** domain/sealedUrl's prefix of bound seals (not imported: that module uses node:crypto). */
 const BOUND_SEAL_PREFIX = 'sealed:v2:';
 
@@ -187,7 +194,11 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
     phase = 'display_expired';
     // After the key is off the screen, which matters more; the lifecycle's first timer is days
     // away, and start-up reconciliation would start it anyway if this never ran.
-    await store.startKeyLifecycle({ keyId: input.keyId });
+    if (patched(FIRST_CALL_SURFACE)) {
+      await store.startKeyLifecycle({ keyId: input.keyId, revealSurface: { responseUrl: shownVia.responseUrl, clickerId: shownVia.clickerId, ...legacy } });
+    } else {
+      await store.startKeyLifecycle({ keyId: input.keyId });
+    }
   } else if (revoked) {
     // Nothing was minted; the revocation told the owner, and a late click is refused as REVOKED.
     phase = 'revoked';

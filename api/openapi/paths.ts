@@ -24,6 +24,11 @@ const identityHeaders = {
   'X-Keyops-Scopes': { required: true, description: 'Comma-separated.', schema: { type: 'string' } },
 };
 const header = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'header', required: false, description, schema });
+const callerHeader = header(
+  'X-Keyops-Caller',
+  "The gateway's or service's own name (e.g. `billing-api`): a key's owner reads it in Slack when the key makes its first call. Up to 64 letters, digits and `._:/@-`; anything else is ignored.",
+  { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,63}$' },
+);
 
 export const paths = {
   '/v1/keys/verify': {
@@ -32,6 +37,7 @@ export const paths = {
       summary: 'Verify an API key',
       description: 'Expected refusals are answers (200 with `valid: false`), not errors. Counts a request for the key.',
       security: [{ verifyToken: [] }],
+      parameters: [callerHeader],
       requestBody: { required: true, content: json(ref('VerifyRequest'), { key: 'ko_live_3xD8vQ2mN7pL4kR9tW1zY6bH5cJ0fG_2Ab9Xc' }) },
       responses: {
         '200': {
@@ -66,6 +72,7 @@ export const paths = {
         header('X-API-Key', "The caller's key, when it is not in Authorization."),
         header('X-Keyops-Required-Scopes', 'Comma-separated scopes the key must all have.'),
         header('X-Forwarded-For', 'The caller, as the gateway saw it (its last entry): failures are throttled per caller.'),
+        callerHeader,
       ],
       responses: {
         '200': { description: 'Let the request through, with these headers for the upstream and the caller.', headers: { ...identityHeaders, ...rateLimitHeaders } },

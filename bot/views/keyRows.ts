@@ -6,7 +6,9 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { KEY_STATUS_LABEL, keyDisplayStatus, type KeyDisplayStatus, type StoredKeyStatus } from '../../domain/keyStatus';
 import { keyActionId, keyRowBlockIds, type KeyAction } from '../ids';
+import { firstCallOf } from '../../domain/firstCall';
 import { escapeMrkdwn, scopeList, slackDate } from './format';
+import { firstCallLine } from './revealMessages';
 
 export interface KeyRow {
   id: string;
@@ -19,6 +21,13 @@ export interface KeyRow {
   expiresAt: Date;
   lastUsedAt: Date | null;
   graceEndsAt: Date | null;
+  /** The first call after the reveal (api_keys.first_call_*); rows read elsewhere may leave it out. */
+  revealedAt?: Date | null;
+  firstCallAt?: Date | null;
+  firstCallOutcome?: string | null;
+  firstCallVia?: string | null;
+  firstCallCaller?: string | null;
+  firstCallReportedClass?: string | null;
 }
 
 export interface KeyRowContext {
@@ -74,6 +83,15 @@ export function keySummaryText(key: KeyRow, context: KeyRowContext): string {
     `${statusText(status)} · ${escapeMrkdwn(key.environment)} · ${scopeList(key.scopes)}`,
     `Created ${slackDate(key.createdAt)} · ${expiry} · Last used ${key.lastUsedAt ? slackDate(key.lastUsedAt) : 'never'}`,
   ];
+  const firstCall = firstCallOf({
+    revealedAt: key.revealedAt ?? null,
+    firstCallAt: key.firstCallAt ?? null,
+    firstCallOutcome: key.firstCallOutcome ?? null,
+    firstCallVia: key.firstCallVia ?? null,
+    firstCallCaller: key.firstCallCaller ?? null,
+    firstCallReportedClass: key.firstCallReportedClass ?? null,
+  });
+  if (firstCall) lines.push(firstCallLine(firstCall));
   if (key.graceEndsAt && (status === 'active' || status === 'expiring_soon')) {
     lines.push(`:arrows_counterclockwise: Being replaced by a rotation: revoked ${slackDate(key.graceEndsAt)}`);
   }

@@ -4,7 +4,13 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { ActionIds, MessageBlocks } from '../ids';
+import { firstCallSucceeded, firstCallText, type FirstCall } from '../../domain/firstCall';
 import { escapeMrkdwn, lifetimeText, revokedByText, scopeList, slackDate } from './format';
+
+/** The first call as one mrkdwn line, marked by whether it went through. */
+export function firstCallLine(call: FirstCall): string {
+  return `${firstCallSucceeded(call) ? ':white_check_mark:' : ':warning:'} ${firstCallText(call)}`;
+}
 
 export interface Message {
   text: string;
@@ -81,16 +87,20 @@ export function buildRevealedKey(input: KeySummary & { plaintext: string; masked
   };
 }
 
-function quickStart(options: { key: string; url: string }): string {
+/** The curl, JavaScript and Python snippets; `key` is the key, or a placeholder where it may not appear. */
+export function quickStart(options: { key: string; url: string }): string {
   const curl = `curl -H "Authorization: Bearer ${options.key}" ${options.url}`;
   const js = `const res = await fetch("${options.url}", {\n  headers: { Authorization: "Bearer ${options.key}" },\n});`;
   const py = `import requests\nres = requests.get("${options.url}",\n    headers={"Authorization": "Bearer ${options.key}"})`;
   return `curl\n\`\`\`${curl}\`\`\`\nJavaScript\n\`\`\`${js}\`\`\`\nPython\n\`\`\`${py}\`\`\``;
 }
 
-export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; expiresAt: Date }): Message {
+/** `firstCall`: the key's first call, once it came: the owner sees their snippet worked (or why not). */
+export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; expiresAt: Date; firstCall?: FirstCall }): Message {
+  const firstCall: KnownBlock[] = input.firstCall ? [{ type: 'section', text: { type: 'mrkdwn', text: firstCallLine(input.firstCall) } }] : [];
+  const hidden = `Key ${input.maskedKey} was shown once and is now hidden.`;
   return {
-    text: `Key ${input.maskedKey} was shown once and is now hidden.`,
+    text: input.firstCall ? `${hidden} ${firstCallText(input.firstCall).replace(/`/g, '')}.` : hidden,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `:key: *${escapeMrkdwn(input.name)}* \`${input.maskedKey}\`` } },
       {
@@ -101,6 +111,7 @@ export function buildMaskedAfterReveal(input: KeySummary & { maskedKey: string; 
           { type: 'mrkdwn', text: `*Expires*\n${slackDate(input.expiresAt)}` },
         ],
       },
+      ...firstCall,
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'This key was shown once and is now hidden. If you lost it, rotate it: `/apikey rotate ' + input.keyId + '`' }] },
     ],
   };

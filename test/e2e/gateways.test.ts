@@ -81,7 +81,7 @@ describe.each([
 
   it('lets a valid key through and tells the API whose key it is, whatever the caller claims', async () => {
     const { id, key } = await seed({ scopes: ['read', 'write'] });
-    const answer = await call('/things', { authorization: `Bearer ${key}`, 'x-keyops-owner': 'U0SPOOFED' });
+    const answer = await call('/things', { authorization: `Bearer ${key}`, 'x-keyops-owner': 'U0SPOOFED', 'x-keyops-caller': 'spoofed' });
     expect(answer).toMatchObject({ status: 200, body: '{"hello":"from the API"}' });
     expect(answer.upstream).toMatchObject({ 'x-keyops-key-id': id, 'x-keyops-owner': 'U0OWNER', 'x-keyops-environment': 'production', 'x-keyops-scopes': 'read,write' });
     // The gateway's credential is between the gateway and keyops.
@@ -89,6 +89,9 @@ describe.each([
     expect((await call('/things', { 'x-api-key': key })).upstream).toMatchObject({ 'x-keyops-key-id': id });
     // nginx's example passes the key's limits on to the caller (Caddy's forward_auth cannot).
     if (gateway.name === 'nginx') expect(answer.headers.get('ratelimit-limit')).toBe('400');
+    // The key's first call, as its owner will read it in Slack, names the gateway (the example's X-Keyops-Caller).
+    await service.usage.flush();
+    expect(await db.apiKey.findUniqueOrThrow({ where: { id }, select: { firstCallVia: true, firstCallCaller: true, firstCallOutcome: true } })).toEqual({ firstCallVia: 'gateway', firstCallCaller: gateway.name, firstCallOutcome: 'VALID' });
   });
 
   it('refuses a missing, malformed or unknown key with 401 before the API sees it', async () => {

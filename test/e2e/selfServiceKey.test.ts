@@ -91,7 +91,8 @@ describe('/apikey new', () => {
     // The display expiry is audited right after its Slack call: the masked message can come first.
     const auditActions = async () => (await h.db.auditEvent.findMany({ where: { OR: [{ targetId: keyId }, { targetId: stored.requestId as string }] }, orderBy: { id: 'asc' } })).map((e) => e.action);
     await eventually(async () => (await auditActions()).includes('key.display_expired'), { what: 'the display expiry to be audited' });
-    expect(await auditActions()).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
+    // Then, a few seconds later, the verification above as the key's first call (test/e2e/firstCall.test.ts).
+    expect((await auditActions()).slice(0, 5)).toEqual(['key.requested', 'key.created', 'key.reveal_offered', 'key.revealed', 'key.display_expired']);
 
     // The plaintext is nowhere but in the one reveal response.
     const revealResponses = h.fake.responses.filter((r) => JSON.stringify(r.body).includes(key));

@@ -161,6 +161,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           id, ownerId: o.ownerId, name: o.name ?? `Service ${id.slice(-4)}`, environment, scopes: o.scopes ?? ['read'], status: 'ACTIVE',
           keyHash, maskedKey, createdAt: new Date(now - 86_400_000), revealedAt: new Date(now - 86_400_000),
           expiresAt: new Date(now + 30 * 86_400_000), lastUsedAt: o.lastUsedAt ?? null,
+          // As a key from before first-call tracking: no first-call report, no nudge (seedKeys.ts).
+          firstCallSettledAt: new Date(now - 86_400_000),
         },
       });
       if (o.quiet) await db.$transaction([db.$executeRaw`SET LOCAL session_replication_role = replica`, create]);

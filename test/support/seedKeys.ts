@@ -20,6 +20,11 @@ export interface SeedKeyOptions {
   createdAt?: Date;
   expiresAt?: Date;
   lastUsedAt?: Date | null;
+  /**
+   * Keys seeded as revealed earlier count as keys from before first-call tracking (the migration
+   * settles those): no first-call report, no nudge. False leaves them watched, like a new reveal.
+   */
+  firstCallSettled?: boolean;
 }
 
 export interface SeededKey {
@@ -61,6 +66,7 @@ export function seedKeyRow(options: SeedKeyOptions & { policy: Policy; keyHashSe
     revealedAt: status === 'PENDING_REVEAL' ? null : createdAt,
     expiresAt: options.expiresAt ?? new Date(now.getTime() + 30 * 86_400_000),
     lastUsedAt: options.lastUsedAt ?? null,
+    firstCallSettledAt: status === 'PENDING_REVEAL' || options.firstCallSettled === false ? null : createdAt,
     revokedAt: status === 'REVOKED' ? now : null,
   };
   return { row, seeded: { id, key, maskedKey, name } };

@@ -85,7 +85,8 @@ describe('keyRequestWorkflow', () => {
     });
     expect(phase).toBe('display_expired');
     expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
-    expect(calls.find((c) => c.name === 'startKeyLifecycle')?.args).toEqual({ keyId: calls[0] && (calls[0].args as KeyRequestInput).keyId });
+    // The lifecycle gets where the key was shown, to report its first call there.
+    expect(calls.find((c) => c.name === 'startKeyLifecycle')?.args).toEqual({ keyId: calls[0] && (calls[0].args as KeyRequestInput).keyId, revealSurface: { responseUrl: 'sealed:v2:1', clickerId: 'U0OWNER' } });
     expect(calls.find((c) => c.name === 'maskRevealedKey')?.args).toEqual({ keyId: expect.stringMatching(/^key_/), responseUrl: 'sealed:v2:1', clickerId: 'U0OWNER' });
   });
 
