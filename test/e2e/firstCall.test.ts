@@ -14,6 +14,8 @@ import { startHarness, VERIFY_TOKEN, type Harness } from '../support/keyopsHarne
 const DISPLAY_SECONDS = 5;
 /** Nudges after 12 s here, not an hour. */
 const NUDGE_SECONDS = 12;
+/** Generous: the machine may be loaded (waits end as soon as what they wait for happens). */
+const WAIT_MS = 90_000;
 const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 
 let h: Harness;
@@ -27,16 +29,16 @@ afterAll(async () => {
 /** /apikey new, submit, Reveal key: the revealed message and the key on it. */
 async function revealNewKey(userId: string, name: string): Promise<{ offerId: string; key: string; keyId: string }> {
   await h.driver.sendCommand({ userId, channelId: 'C0GENERAL', text: 'new' });
-  const view = await h.fake.waitFor(() => h.fake.openViewFor(userId));
+  const view = await h.fake.waitFor(() => h.fake.openViewFor(userId), { timeoutMs: WAIT_MS });
   await h.driver.submitView({ userId, view, values: { [NewKeyBlocks.name]: name, [NewKeyBlocks.environment]: 'test', [NewKeyBlocks.scopes]: ['read'], [lifetimeBlockId('test')]: '30d' } });
-  const offer = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Reveal it once')));
+  const offer = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId }).find((m) => m.text.includes('Reveal it once')), { timeoutMs: WAIT_MS });
   const keyId = JSON.stringify(offer.blocks).match(/"value":"(key_[0-9A-Za-z]{16})"/)?.[1] as string;
   expect(keyId).toBeDefined();
   await h.driver.clickButtonInMessage({ userId, message: offer, actionText: 'Reveal key' });
   const revealed = await h.fake.waitFor(() => {
     const m = h.fake.ephemeralMessages({ userId }).find((x) => x.id === offer.id);
     return m && KEY_RE.test(JSON.stringify(m.blocks)) ? m : undefined;
-  });
+  }, { timeoutMs: WAIT_MS });
   const key = JSON.stringify(revealed.blocks).match(KEY_RE)?.[0] as string;
   return { offerId: offer.id, key, keyId };
 }
@@ -59,7 +61,7 @@ describe('the first call', () => {
     const reported = await h.fake.waitFor(() => {
       const m = revealMessage(userId, offerId);
       return m && textOf(m).includes('First call') ? m : undefined;
-    }, { timeoutMs: (DISPLAY_SECONDS + 30) * 1000 });
+    }, { timeoutMs: WAIT_MS });
     const text = textOf(reported);
     expect(text).toMatch(/First call \d+ s after reveal: 200 from `billing-api`/);
     expect(text).toContain(`ko_test_…${key.slice(-4)}`);
@@ -67,14 +69,14 @@ describe('the first call', () => {
     // In the message itself while its response_url lives: no DM about it, and no nudge after it.
     expect(dms(userId).filter((m) => textOf(m).includes('First call'))).toEqual([]);
 
-    const audit = await eventually(() => h.db.auditEvent.findFirst({ where: { action: 'key.first_call', targetId: keyId } }), { what: 'the first call audited' });
+    const audit = await eventually(() => h.db.auditEvent.findFirst({ where: { action: 'key.first_call', targetId: keyId } }), { what: 'the first call audited', timeoutMs: WAIT_MS });
     expect(audit?.details).toMatchObject({ outcome: 'VALID', via: 'verify', caller: 'billing-api', toldIn: 'reveal message' });
 
     await h.driver.sendEvent({ event: { type: 'app_home_opened', user: userId, channel: 'D0FIRST1', tab: 'home' } });
     const home = await h.fake.waitFor(() => {
       const view = h.fake.homeViewFor(userId);
       return view && JSON.stringify(view.blocks).includes('First call') ? view : undefined;
-    });
+    }, { timeoutMs: WAIT_MS });
     expect(JSON.stringify(home.blocks)).toMatch(/First call \d+ s after reveal: 200 from `billing-api`/);
 
     // More calls change nothing: it was the first one.
@@ -98,25 +100,25 @@ describe('the first call', () => {
     const reported = await h.fake.waitFor(() => {
       const m = revealMessage(userId, offerId);
       return m && textOf(m).includes('First call') ? m : undefined;
-    }, { timeoutMs: (DISPLAY_SECONDS + 30) * 1000 });
+    }, { timeoutMs: WAIT_MS });
     expect(textOf(reported)).toMatch(/First call \d+ s after reveal: 5xx \(reported by the gateway\) from `nginx-edge`/);
   });
 
   it('nudges an unused key exactly once, with the quick start and no key, then reports its first call', async () => {
     const userId = 'U0FIRST3';
     const { offerId, key, keyId } = await revealNewKey(userId, 'Forgotten key');
-    const nudge = await h.fake.waitFor(() => dms(userId).find((m) => m.text.includes('has not been used')), { timeoutMs: (NUDGE_SECONDS + 30) * 1000 });
+    const nudge = await h.fake.waitFor(() => dms(userId).find((m) => m.text.includes('has not been used')), { timeoutMs: WAIT_MS });
     const nudgeText = textOf(nudge);
     expect(nudgeText).toContain(`ko_test_…${key.slice(-4)}`);
     expect(nudgeText).toContain('curl -H');
     expect(nudgeText).toContain(h.policy.quickStart.exampleUrl);
     expect(nudgeText).toContain('YOUR_KEY');
     expect(nudgeText).not.toContain(key);
-    await eventually(() => h.db.auditEvent.findFirst({ where: { action: 'key.first_call_nudge_sent', targetId: keyId } }), { what: 'the nudge audited' });
+    await eventually(() => h.db.auditEvent.findFirst({ where: { action: 'key.first_call_nudge_sent', targetId: keyId } }), { what: 'the nudge audited', timeoutMs: WAIT_MS });
 
     // Used after the nudge: reported, and never nudged again.
     await h.verify(key);
-    await h.fake.waitFor(() => textOf(revealMessage(userId, offerId)).includes('First call') || undefined, { timeoutMs: 30_000 });
+    await h.fake.waitFor(() => textOf(revealMessage(userId, offerId)).includes('First call') || undefined, { timeoutMs: WAIT_MS });
     expect(dms(userId).filter((m) => m.text.includes('has not been used'))).toHaveLength(1);
     expect(await h.db.auditEvent.count({ where: { action: 'key.first_call_nudge_sent', targetId: keyId } })).toBe(1);
   });
