@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../runtime/log';
 import type { Db } from '../db/client';
+import type { Policy } from '../domain/policy';
+import type { ChartRenderer } from './chartRenderer';
 import { createFailureThrottle, refuseFlood, type FailureThrottle } from './failureThrottle';
 import { callerName } from '../domain/firstCall';
 import { GATEWAY_AUTHORIZE_PATH, GatewayHeaders, answerAuthorize } from './gatewayAuthorize';
@@ -38,7 +40,7 @@ export interface ApiDeps {
   /** Absent where this process does not verify keys: usage reports are refused like verifications. */
   ingest?: UsageIngestDeps;
   /** Serves the usage message's chart at its signed URL (api/usageChart.ts). */
-  chart?: { db: Db; secret: string; clock: () => Date };
+  chart?: { db: Db; secret: string; clock: () => Date; renderer: ChartRenderer; policy: Policy };
   /** Bearer token company APIs present; verification is refused when it is unset. */
   verifyApiToken: string | undefined;
   healthChecks: HealthCheck[];
@@ -128,9 +130,10 @@ async function answerChart(options: { chart: NonNullable<ApiDeps['chart']>; keyI
   if (!checkChartUrl({ keyId, exp: query.get('exp'), sig: query.get('sig'), now, secret: chart.secret })) {
     return sendJson(res, 403, { error: 'forbidden', message: 'this chart link is invalid or has expired; ask /apikey usage again' });
   }
-  const png = await renderUsageChart({ db: chart.db, keyId, now });
-  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'private, max-age=300' });
-  res.end(png);
+  const rendered = await renderUsageChart({ db: chart.db, renderer: chart.renderer, policy: chart.policy, keyId, now });
+  if (!rendered) return sendJson(res, 404, { error: 'not_found', message: 'no such key' });
+  res.writeHead(200, { 'content-type': 'image/png', 'content-length': rendered.png.length, 'cache-control': 'private, max-age=300' });
+  res.end(rendered.png);
 }
 
 type Routed = { deps: ApiDeps & { throttle: FailureThrottle }; req: IncomingMessage; res: ServerResponse; expectedToken: Buffer | null };

@@ -1,6 +1,9 @@
-/** Reads a key's stored usage for the usage message: three narrow, indexed range reads. */
+/**
+ * Reads a key's stored usage for the usage message: three narrow, indexed range reads. The day rows
+ * cover the 30-day window and the 12 calendar months (at most ~366 rows a key, on its primary key).
+ */
 import type { Db } from './client';
-import { buildUsageReport, startOfMonth, windowStart, type UsageReport } from '../domain/usageReport';
+import { MONTHS_SHOWN, buildUsageReport, monthStart, windowStart, type UsageReport } from '../domain/usageReport';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -14,7 +17,7 @@ export async function monthToDate(options: { db: Db; keyId: string; monthStart: 
 
 export async function readKeyUsage(options: { db: Db; keyId: string; now: Date }): Promise<UsageReport> {
   const { db, keyId, now } = options;
-  const daysFrom = new Date(Math.min(windowStart({ now, periodMs: DAY_MS, count: 30 }).getTime(), startOfMonth(now).getTime()));
+  const daysFrom = new Date(Math.min(windowStart({ now, periodMs: DAY_MS, count: 30 }).getTime(), monthStart(now, 1 - MONTHS_SHOWN).getTime()));
   const [hours, days, minutes] = await Promise.all([
     db.keyUsageHour.findMany({ where: { keyId, hour: { gte: windowStart({ now, periodMs: HOUR_MS, count: 24 }) } }, select: { hour: true, ...COLUMNS } }),
     db.keyUsageDay.findMany({ where: { keyId, day: { gte: daysFrom } }, select: { day: true, ...COLUMNS } }),

@@ -1,7 +1,11 @@
 /**
  * A key's usage as the usage message shows it, computed from stored rows (hours for the last
- * 24 hours, days for the last 30 days and the month, minutes for the last hour). Pure: the rows
- * come in, exact numbers come out, so the roll-ups are tested without a database.
+ * 24 hours, days for the last 30 days, this month and the last 12 months, minutes for the last
+ * hour). Pure: the rows come in, exact numbers come out, so the roll-ups are tested without a
+ * database.
+ *
+ * Months are UTC calendar months, as the monthly quota counts them: a day row belongs to the month
+ * of its UTC start, whatever the host's or the reader's zone.
  */
 import { emptyHistogram, histogramCount, mergeHistogram, percentileMs } from './latencyHistogram';
 
@@ -25,9 +29,18 @@ export interface UsageWindow {
   latency: { p50: number | null; p95: number | null; p99: number | null };
 }
 
+/** Requests in one UTC calendar month. */
+export interface MonthUsage {
+  /** The first instant of the month, UTC. */
+  start: Date;
+  requests: number;
+}
+
 export interface UsageReport {
   last24h: UsageWindow;
   last30d: UsageWindow;
+  /** This month (partial) and the 11 before it, oldest first, one entry per month even when nothing happened. */
+  last12Months: MonthUsage[];
   /** Requests since the start of this calendar month (UTC). */
   thisMonth: number;
   /** The busiest minute of the last hour, in requests. */
@@ -47,6 +60,25 @@ export function startOfDay(now: Date): Date {
 
 export function startOfMonth(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+export const MONTHS_SHOWN = 12;
+
+/** The start of the month `offset` months from `now`'s (negative: earlier), UTC. */
+export function monthStart(now: Date, offset: number): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+}
+
+/** Sums day rows per UTC calendar month over this month and the `count - 1` before it. */
+export function summarizeMonths(options: { rows: readonly UsageRow[]; now: Date; count: number }): MonthUsage[] {
+  const months = Array.from({ length: options.count }, (_, i) => ({ start: monthStart(options.now, i - options.count + 1), requests: 0 }));
+  const first = months[0]?.start ?? options.now;
+  for (const row of options.rows) {
+    const index = (row.at.getUTCFullYear() - first.getUTCFullYear()) * 12 + row.at.getUTCMonth() - first.getUTCMonth();
+    const month = months[index];
+    if (month && row.at.getTime() <= options.now.getTime()) month.requests += row.requests;
+  }
+  return months;
 }
 
 /** The periods a window covers: the current one (partial) and the `count - 1` before it. */
@@ -80,11 +112,12 @@ export function summarizeWindow(options: { rows: readonly UsageRow[]; from: Date
 
 export function buildUsageReport(options: { now: Date; hours: readonly UsageRow[]; days: readonly UsageRow[]; minutes: readonly UsageRow[] }): UsageReport {
   const { now } = options;
-  const monthStart = startOfMonth(now).getTime();
+  const last12Months = summarizeMonths({ rows: options.days, now, count: MONTHS_SHOWN });
   return {
     last24h: summarizeWindow({ rows: options.hours, from: windowStart({ now, periodMs: HOUR_MS, count: 24 }), periodMs: HOUR_MS, count: 24 }),
     last30d: summarizeWindow({ rows: options.days, from: windowStart({ now, periodMs: DAY_MS, count: 30 }), periodMs: DAY_MS, count: 30 }),
-    thisMonth: options.days.filter((d) => d.at.getTime() >= monthStart).reduce((sum, d) => sum + d.requests, 0),
+    last12Months,
+    thisMonth: last12Months[last12Months.length - 1]?.requests ?? 0,
     peakMinute: options.minutes.reduce((max, m) => Math.max(max, m.requests), 0),
   };
 }

@@ -9,7 +9,8 @@ import type { Tuning } from '../config/tuning';
 import { createWorkerActivities } from '../activities';
 import { createSlackGateway } from '../activities/slackGateway';
 import { createGithubSigningKeys } from '../api/githubSigningKeys';
-import { createApiRoutes, type HealthCheck, type RouteHandler } from '../api/routes';
+import { createChartRenderer } from '../api/chartRenderer';
+import { createApiRoutes, type ApiDeps, type HealthCheck, type RouteHandler } from '../api/routes';
 import type { VerifyDeps } from '../api/verify';
 import type { KeyChangeListener } from '../api/keyChanges';
 import type { UsageIngestDeps } from '../api/usageIngest';
@@ -241,10 +242,17 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
           },
         });
       }
+      let chart: ApiDeps['chart'];
+      if (options.roles.api) {
+        const renderer = createChartRenderer({ log: log.child({ name: 'charts' }) });
+        // Pushed before the server, so it stops after it: a chart being drawn is answered first.
+        stops.push(named('chart renderer', () => renderer.close()));
+        chart = { db, secret: options.keyHashSecret, clock, renderer, policy: options.policy };
+      }
       const apiRoutes = createApiRoutes({
         verify,
         ingest,
-        ...(options.roles.api ? { chart: { db, secret: options.keyHashSecret, clock } } : {}),
+        ...(chart ? { chart } : {}),
         ...(options.roles.api
           ? {
               githubLeaks: {

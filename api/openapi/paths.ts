@@ -107,7 +107,7 @@ export const paths = {
   '/v1/usage/chart/{keyId}.png': {
     get: {
       operationId: 'usageChart',
-      summary: "A key's 30-day usage chart, at the signed link /apikey usage shows",
+      summary: "A key's usage chart (30 days by UTC day, 12 UTC calendar months against the monthly quota), at the signed link /apikey usage shows",
       security: [],
       parameters: [
         { name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^key_[0-9A-Za-z]{16}$' } },
@@ -117,7 +117,38 @@ export const paths = {
       responses: {
         '200': { description: 'The chart.', content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
         '403': error('A bad, foreign or expired link.', { error: 'forbidden', message: 'this chart link is invalid or has expired; ask /apikey usage again' }),
+        '404': error('A well-signed link to a key that no longer exists.', { error: 'not_found', message: 'no such key' }),
         '405': error('Only GET.', { error: 'method_not_allowed' }),
+      },
+    },
+  },
+  '/v1/leaks/github': {
+    post: {
+      operationId: 'githubSecretScanningAlert',
+      summary: "GitHub secret scanning's partner alerts: keys published on GitHub",
+      description:
+        'GitHub posts the strings matching keyops\'s pattern; keyops answers whether each is one of its keys and acts on the live ones as the policy says (`leaks.onPublicLeak`: revoke, or report to on-call), telling their owners where they were published. Only requests signed by a GitHub secret scanning key (GITHUB_SECRET_SCANNING_KEYS_URL) are read; a retried alert changes nothing twice.',
+      security: [],
+      parameters: [
+        { name: 'GITHUB-PUBLIC-KEY-IDENTIFIER', in: 'header', required: true, description: 'Which of GitHub\'s signing keys signed the body.', schema: { type: 'string', maxLength: 200 } },
+        { name: 'GITHUB-PUBLIC-KEY-SIGNATURE', in: 'header', required: true, description: 'ECDSA P-256 over SHA-256 of the raw body, base64 DER.', schema: { type: 'string', maxLength: 200 } },
+      ],
+      requestBody: {
+        required: true,
+        content: json(ref('GithubAlert'), [{ token: 'ko_live_3xD8vQ2mN7pL4kR9tW1zY6bH5cJ0fG_2Ab9Xc', type: 'keyops_api_key', url: 'https://github.com/acme/app/blob/abc123/.env#L3', source: 'content' }]),
+      },
+      responses: {
+        '200': {
+          description: 'GitHub\'s feedback, one entry per token.',
+          content: json(ref('GithubFeedback'), [
+            { token_raw: 'ko_live_3xD8vQ2mN7pL4kR9tW1zY6bH5cJ0fG_2Ab9Xc', token_type: 'keyops_api_key', label: 'true_positive' },
+            { token_raw: 'ko_live_lookalike', token_type: 'keyops_api_key', label: 'false_positive' },
+          ]),
+        },
+        '400': error('Signed, but not a JSON array of 1 to 1,000 {token, type, url, source}.', { error: 'bad_request', message: 'expected a JSON array of {token, type, url, source}' }),
+        '401': error('Not signed by a GitHub secret scanning key: a missing, unknown or wrong signature, or one over another body.', { error: 'unauthorized', message: 'not signed by a GitHub secret scanning key' }),
+        '405': error('Only POST.', { error: 'method_not_allowed' }),
+        '413': error('The body is over 1 MB.', { error: 'payload_too_large' }),
       },
     },
   },

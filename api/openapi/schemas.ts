@@ -93,6 +93,36 @@ export const schemas = {
       },
     },
   },
+  GithubAlert: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 1000,
+    description: "GitHub secret scanning's partner alert: the strings that matched keyops's pattern, where it found them.",
+    items: {
+      type: 'object',
+      required: ['token', 'type', 'url'],
+      properties: {
+        token: { type: 'string', maxLength: 512, description: 'The string GitHub found.' },
+        type: { type: 'string', maxLength: 200, description: 'The pattern name registered with GitHub.' },
+        url: { type: 'string', maxLength: 2048, description: 'Where it was published.' },
+        source: { type: 'string', maxLength: 100, description: 'Where on GitHub: content, commit, issue, …' },
+      },
+    },
+  },
+  GithubFeedback: {
+    type: 'array',
+    description: 'One entry per alerted token, in order: `true_positive` for a key keyops issued (live or not), `false_positive` for anything else.',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['token_raw', 'token_type', 'label'],
+      properties: {
+        token_raw: { type: 'string', description: 'The token as GitHub sent it.' },
+        token_type: { type: 'string' },
+        label: { enum: ['true_positive', 'false_positive'] },
+      },
+    },
+  },
   Health: {
     type: 'object',
     additionalProperties: false,

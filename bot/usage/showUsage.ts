@@ -48,7 +48,8 @@ export async function showUsageFor(ask: UsageAsk & { target: UsageTarget }): Pro
   const now = deps.clock();
   const report = await readKeyUsage({ db: deps.db, keyId: key.id, now });
   const chartUrl = deps.publicUrl ? signChartUrl({ publicUrl: deps.publicUrl, keyId: key.id, now, secret: deps.keyHashSecret }) : undefined;
-  await ask.reply(buildUsageMessage({ key, report, limits: rateLimitFor(deps.policy, key.environment), now, ...(chartUrl ? { chartUrl } : {}) }));
+  const limits = rateLimitFor(deps.policy, key.environment);
+  await ask.reply(buildUsageMessage({ key, report, limits, now, daysKeptSeconds: deps.policy.usage.retention.days, ...(chartUrl ? { chartUrl } : {}) }));
 }
 
 /** A masked form may match several keys: only those the asker may read count. */

@@ -1,7 +1,8 @@
 /**
  * The answer to `/apikey usage <key>` (and the list's Usage button): requests per hour over the
- * last 24 hours and per day over the last 30 days as text sparklines, error rates, latency
- * percentiles, last use, and the key's limits. Pure: numbers in, Block Kit out.
+ * last 24 hours and per day over the last 30 days as text sparklines, the last 12 UTC calendar
+ * months against the monthly quota, error rates, latency percentiles, last use, and the key's
+ * limits. Pure: numbers in, Block Kit out.
  *
  * Requests are the verifications keyops answered for the key; error rates and latency come from
  * the responses gateways reported (POST /v1/usage), so their base is the reported count.
@@ -9,7 +10,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { RateLimit } from '../../domain/policy';
-import type { UsageReport, UsageWindow } from '../../domain/usageReport';
+import type { MonthUsage, UsageReport, UsageWindow } from '../../domain/usageReport';
 import type { Message } from './revealMessages';
 import { escapeMrkdwn, slackDate, truncate } from './format';
 
@@ -21,8 +22,10 @@ export interface UsageMessageInput {
   /** The environment's limits from the policy; null when it has none. */
   limits: RateLimit | null;
   now: Date;
-  /** A signed link to the 30-day chart (PUBLIC_URL set); Slack fetches it. */
+  /** A signed link to the chart (PUBLIC_URL set); Slack fetches it. */
   chartUrl?: string;
+  /** How long day rows are kept (policy `usage.retention.days`, seconds): older months are partial. */
+  daysKeptSeconds?: number;
 }
 
 /** One character per value: `·` for none, else ▁…█ scaled to the largest value (any use shows at least ▁). */
@@ -62,6 +65,27 @@ function latencyText(window: UsageWindow): string {
   return `*Latency (30 days)*\n${window.reported === 0 ? 'no responses reported' : `p50 ${formatLatency(p50)} · p95 ${formatLatency(p95)} · p99 ${formatLatency(p99)}`}`;
 }
 
+/** "Nov 2026", named in UTC whatever the host's zone. */
+export function monthName(start: Date): string {
+  return start.toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+function monthLine(month: MonthUsage, quota: number | null, current: boolean): string {
+  const share = quota === null ? '' : ` ${formatRate(month.requests, quota).padStart(7)}${month.requests > quota ? ' over quota' : ''}`;
+  return `${monthName(month.start).padEnd(9)} ${formatCount(month.requests).padStart(13)}${share}${current ? ' (so far)' : ''}`;
+}
+
+function monthsText(input: UsageMessageInput): string {
+  const months = input.report.last12Months;
+  const quota = input.limits?.monthlyQuota ?? null;
+  const against = quota === null ? 'no monthly quota for this environment' : `% of the monthly quota of ${formatCount(quota)}`;
+  const lines = months.map((m, i) => monthLine(m, quota, i === months.length - 1));
+  const first = months[0]?.start;
+  const keptFrom = input.daysKeptSeconds === undefined ? null : new Date(input.now.getTime() - input.daysKeptSeconds * 1000);
+  const partial = first && keptFrom && keptFrom > first ? `\nDays before ${slackDate(keptFrom)} are no longer kept (policy usage.retention.days): earlier months count only the days kept.` : '';
+  return `*Last 12 months* (UTC calendar months, oldest first; ${against})\n\`\`\`${lines.join('\n')}\`\`\`${partial}`;
+}
+
 function limitFields(input: UsageMessageInput): string[] {
   const { limits, report } = input;
   if (!limits) return ['*Rate limit*\nnone for this environment', '*Monthly quota*\nnone for this environment'];
@@ -73,6 +97,12 @@ function limitFields(input: UsageMessageInput): string[] {
   ];
 }
 
+function chartAltText(input: UsageMessageInput): string {
+  const { report } = input;
+  const quota = input.limits ? `, against the monthly quota of ${formatCount(input.limits.monthlyQuota)}` : '';
+  return `Requests per day over the last 30 days (${formatCount(report.last30d.requests)} in all) and per UTC month over the last 12 months${quota}`;
+}
+
 export function buildUsageMessage(input: UsageMessageInput): Message {
   const { key, report } = input;
   const title = `Usage of *${escapeMrkdwn(truncate(key.name, 100))}* \`${key.maskedKey ?? 'not revealed'}\` (${key.environment}, owner <@${key.ownerId}>)`;
@@ -80,7 +110,8 @@ export function buildUsageMessage(input: UsageMessageInput): Message {
     { type: 'section', text: { type: 'mrkdwn', text: title } },
     { type: 'section', text: { type: 'mrkdwn', text: windowText('Last 24 hours', 'hour', report.last24h) } },
     { type: 'section', text: { type: 'mrkdwn', text: windowText('Last 30 days', 'day', report.last30d) } },
-    ...(input.chartUrl ? [{ type: 'image' as const, image_url: input.chartUrl, alt_text: `Requests per day over the last 30 days: ${formatCount(report.last30d.requests)} in all` }] : []),
+    { type: 'section', text: { type: 'mrkdwn', text: monthsText(input) } },
+    ...(input.chartUrl ? [{ type: 'image' as const, image_url: input.chartUrl, alt_text: chartAltText(input) }] : []),
     {
       type: 'section',
       fields: [
@@ -90,7 +121,7 @@ export function buildUsageMessage(input: UsageMessageInput): Message {
         ...limitFields(input).map((text) => ({ type: 'mrkdwn' as const, text })),
       ],
     },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Requests are verifications keyops answered (UTC periods). Error rates and latency come from responses your gateways report; latencies are histogram bucket bounds.' }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Requests are verifications keyops answered (UTC hours, days and calendar months). Error rates and latency come from responses your gateways report; latencies are histogram bucket bounds.' }] },
   ];
   const text = `Usage of ${escapeMrkdwn(key.name)}: ${formatCount(report.last24h.requests)} requests in the last 24 hours, ${formatCount(report.last30d.requests)} in the last 30 days.`;
   return { text, blocks };

@@ -7,23 +7,34 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { Client, Connection } from '@temporalio/client';
 import { openApiDocument } from '../../api/openapi/document';
 import { loadPolicy } from '../../config/policyFile';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
+import { newGithubSigner, postGithubAlert, signedAlertHeaders, startGithubKeysServer, type GithubKeysServer } from '../support/githubKeys';
 import { contractViolations, pointer } from '../support/openapiContract';
 
 const { policy } = loadPolicy(undefined);
 const log = createLogger({ name: 'test', sink: () => undefined });
 
 let api: ApiServer;
+const github = newGithubSigner('gh-openapi');
+let githubKeys: GithubKeysServer;
+let temporal: Client;
 
 beforeAll(async () => {
-  api = await startApiServer({ policy, keyHashSecret: 'test-hash-secret-that-is-long-enough-000', verifyApiToken: 'verify-token-0123456789', log, usageRoutes: true });
+  githubKeys = await startGithubKeysServer([github]);
+  // No alert here names a key keyops issued, so none reaches Temporal (test/e2e/githubLeaks.test.ts
+  // runs those against a real one): the client connects lazily, to nothing.
+  temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  api = await startApiServer({ policy, keyHashSecret: 'test-hash-secret-that-is-long-enough-000', verifyApiToken: 'verify-token-0123456789', log, usageRoutes: true, githubLeaks: { keysUrl: githubKeys.url, temporal } });
 });
 
 afterAll(async () => {
   await api.stop();
+  await githubKeys.close();
+  await temporal.connection.close();
 });
 
 type Media = { schema: object; example?: unknown; examples?: Record<string, { value: unknown }> };
@@ -49,7 +60,7 @@ describe('GET /openapi.json', () => {
     addFormats(ajv);
     ajv.addSchema(openApiDocument, 'openapi');
     const documented = new Set(operations.map((o) => o.path));
-    for (const path of ['/v1/keys/verify', '/v1/gateway/authorize', '/v1/usage', '/v1/usage/chart/{keyId}.png']) expect(documented).toContain(path);
+    for (const path of ['/v1/keys/verify', '/v1/gateway/authorize', '/v1/usage', '/v1/usage/chart/{keyId}.png', '/v1/leaks/github']) expect(documented).toContain(path);
     let checked = 0;
     for (const { path, method, operation } of operations) {
       const media = [
@@ -74,6 +85,18 @@ describe('GET /openapi.json', () => {
       await res.arrayBuffer();
       expect({ path, method, status: res.status }).not.toMatchObject({ status: 404 });
     }
+  });
+
+  it("answers GitHub's alerts as documented: feedback, and refusals of what GitHub did not sign or cannot be read", async () => {
+    const post = (body: string, headers: Record<string, string>) => postGithubAlert({ url: api.baseUrl, body, headers });
+    const alert = JSON.stringify([{ token: `${policy.keyPrefix}_live_lookalike`, type: 'keyops_api_key', url: 'https://github.com/acme/app/blob/abc/.env#L1', source: 'content' }]);
+    expect(await post(alert, signedAlertHeaders(github, alert))).toEqual({ status: 200, json: [{ token_raw: `${policy.keyPrefix}_live_lookalike`, token_type: 'keyops_api_key', label: 'false_positive' }] });
+    expect((await post(alert, { 'content-type': 'application/json' })).status).toBe(401);
+    for (const bad of ['not json', '[]', '{"token":"x"}']) expect((await post(bad, signedAlertHeaders(github, bad))).status).toBe(400);
+    expect((await fetch(`${api.baseUrl}/v1/leaks/github`)).status).toBe(405);
+    const answered = api.answers.filter((a) => a.path === '/v1/leaks/github');
+    expect(answered.map((a) => a.status).sort()).toEqual(expect.arrayContaining([200, 400, 401, 405]));
+    expect(answered.flatMap(contractViolations)).toEqual([]);
   });
 
   it('catches an answer that says more than the document allows', () => {

@@ -3,7 +3,6 @@
  * one by one, counts rolled up to minutes, hours and days with exact percentiles, retention.
  */
 import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
-import { signChartUrl } from '../../api/usageChart';
 import { pruneUsage } from '../../api/usageRetention';
 import { loadPolicy } from '../../config/policyFile';
 import type { Db } from '../../db/client';
@@ -138,22 +137,6 @@ describe('usage counted while the database is down', () => {
       expect(rows.reduce((sum, r) => sum + r.requests, 0)).toBe(120);
       expect(rows.length).toBeLessThanOrEqual(20);
     }
-  });
-});
-
-describe('GET /v1/usage/chart/<key id>.png', () => {
-  it('serves the 30-day chart at a signed URL and refuses a tampered or foreign one', async () => {
-    const { id } = await storeKey();
-    const other = await storeKey();
-    const url = new URL(signChartUrl({ publicUrl: baseUrl, keyId: id, now: new Date(), secret: SECRET }));
-    const res = await fetch(url);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await res.arrayBuffer()).subarray(1, 4).toString('ascii')).toBe('PNG');
-    const foreign = new URL(url.toString().replace(id, other.id));
-    expect((await fetch(foreign)).status).toBe(403);
-    url.searchParams.set('exp', String(Number(url.searchParams.get('exp')) + 60));
-    expect((await fetch(url)).status).toBe(403);
   });
 });
 

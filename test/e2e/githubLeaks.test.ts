@@ -8,6 +8,7 @@ import { dmChannelFor } from '../../playground/slack/ids';
 import { eventually } from '../support/eventually';
 import { newGithubSigner, postGithubAlert, signedAlertHeaders, startGithubKeysServer, type GithubKeysServer } from '../support/githubKeys';
 import { startHarness, type Harness } from '../support/keyopsHarness';
+import { contractViolations, type RecordedAnswer } from '../support/openapiContract';
 
 const github = newGithubSigner('gh-key-1');
 const stranger = newGithubSigner('gh-key-1'); // same identifier, another key: a forgery
@@ -22,12 +23,19 @@ afterAll(async () => {
   await keys?.close();
 });
 
+afterAll(() => {
+  expect(answers.length).toBeGreaterThan(0);
+  expect(answers.flatMap(contractViolations)).toEqual([]);
+});
+
 let seq = 0;
 const newOwner = (): string => `U0GH${String(++seq).padStart(3, '0')}`;
 const code = async (key: string): Promise<unknown> => (await h.verify(key)).code;
 const alertOf = (entries: Array<{ token: string; url?: string }>): string =>
   JSON.stringify(entries.map((e, i) => ({ token: e.token, type: 'keyops_api_key', url: e.url ?? `https://github.com/acme/app/blob/abc123/config.js#L${i + 1}`, source: 'content' })));
-const send = (body: string, headers = signedAlertHeaders(github, body)) => postGithubAlert({ url: h.url, body, headers });
+/** Every answer the tests receive, held to the OpenAPI document when the file ends. */
+const answers: RecordedAnswer[] = [];
+const send = (body: string, headers = signedAlertHeaders(github, body)) => postGithubAlert({ url: h.url, body, headers, record: answers });
 
 describe('POST /v1/leaks/github', () => {
   it('refuses anything GitHub did not sign, and changes nothing', async () => {

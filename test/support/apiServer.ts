@@ -4,7 +4,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createChartRenderer } from '../../api/chartRenderer';
+import type { Client } from '@temporalio/client';
 import { createFailureThrottle, type FailureThrottleOptions } from '../../api/failureThrottle';
+import { createGithubSigningKeys } from '../../api/githubSigningKeys';
 import { createKeyLookup } from '../../api/keyLookup';
 import { createLocalRateLimiter } from '../../api/rateLimiter';
 import { createApiRoutes, type HealthCheck } from '../../api/routes';
@@ -40,6 +43,8 @@ export async function startApiServer(options: {
   failureThrottle?: FailureThrottleOptions;
   /** Enforce the policy's per-key rate limits (in process), as an API process does. */
   limits?: boolean;
+  /** Mount POST /v1/leaks/github, checking alerts against GitHub signing keys served at `keysUrl` (test/support/githubKeys.ts). */
+  githubLeaks?: { keysUrl: string; temporal: Client };
 }): Promise<ApiServer> {
   const database = await createTestDatabase();
   const db = createDb({ databaseUrl: database.url });
@@ -48,10 +53,19 @@ export async function startApiServer(options: {
   let lookups = 0;
   const clock = () => new Date();
   const verify: VerifyDeps = { findKey: (hash) => (lookups++, lookup.find(hash)), findKeys: (hashes) => (lookups++, lookup.findMany(hashes)), policy: options.policy, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock, usage, ...(options.limits ? { limiter: createLocalRateLimiter() } : {}) };
+  const renderer = options.usageRoutes ? createChartRenderer({ log: options.log }) : null;
   const routes = createApiRoutes({
     verify,
-    ...(options.usageRoutes
-      ? { ingest: { db, verify, usage, maxAgeSeconds: options.policy.usage.retention.minutes }, chart: { db, secret: options.keyHashSecret, clock } }
+    ...(options.usageRoutes && renderer
+      ? { ingest: { db, verify, usage, maxAgeSeconds: options.policy.usage.retention.minutes }, chart: { db, secret: options.keyHashSecret, clock, renderer, policy: options.policy } }
+      : {}),
+    ...(options.githubLeaks
+      ? {
+          githubLeaks: {
+            db, temporal: options.githubLeaks.temporal, keyHashSecret: options.keyHashSecret, previousKeyHashSecrets: options.previousKeyHashSecrets ?? [], clock, log: options.log,
+            signingKeys: createGithubSigningKeys({ url: options.githubLeaks.keysUrl, log: options.log }), keyPrefix: options.policy.keyPrefix, onPublicLeak: options.policy.leaks.onPublicLeak,
+          },
+        }
       : {}),
     verifyApiToken: options.verifyApiToken,
     healthChecks: options.healthChecks ?? [],
@@ -71,6 +85,7 @@ export async function startApiServer(options: {
     answers,
     lookups: () => lookups,
     async stop() {
+      await renderer?.close();
       await usage.stop();
       await lookup.close();
       await new Promise((resolve) => server.close(resolve));

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { RecordedAnswer } from './openapiContract';
 
 export interface GithubSigner {
   identifier: string;
@@ -57,9 +58,11 @@ export function signedAlertHeaders(signer: GithubSigner, body: string): Record<s
   };
 }
 
-export async function postGithubAlert(options: { url: string; body: string; headers: Record<string, string> }): Promise<{ status: number; json: unknown }> {
+/** Posts an alert; with `record`, the answer is kept there as received, for the OpenAPI contract (test/support/openapiContract.ts). */
+export async function postGithubAlert(options: { url: string; body: string; headers: Record<string, string>; record?: RecordedAnswer[] }): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${options.url}/v1/leaks/github`, { method: 'POST', headers: options.headers, body: options.body });
   const text = await res.text();
+  options.record?.push({ method: 'POST', path: '/v1/leaks/github', status: res.status, headers: Object.fromEntries(res.headers.entries()), body: Buffer.from(text) });
   let json: unknown = null;
   try {
     json = JSON.parse(text);

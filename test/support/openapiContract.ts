@@ -40,7 +40,9 @@ export function contractViolations(answer: RecordedAnswer): string[] {
   const operations = paths[match.template] ?? {};
   // The gateway route answers every method alike (documented as GET); HEAD is GET without a body.
   const method = answer.method.toLowerCase();
-  const operationName = operations[method] ? method : match.template === '/v1/gateway/authorize' || method === 'head' ? 'get' : method;
+  // A 405 answers a method the path does not have: it is held to the documented operation's 405.
+  const fallback = match.template === '/v1/gateway/authorize' || method === 'head' ? 'get' : answer.status === 405 ? (Object.keys(operations)[0] ?? method) : method;
+  const operationName = operations[method] ? method : fallback;
   const operation = operations[operationName];
   if (!operation) return [`${where}: the method is not documented`];
   const response = operation.responses[String(answer.status)];

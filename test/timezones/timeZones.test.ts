@@ -4,6 +4,10 @@
  * with keyops's PostgreSQL sessions in the same zone, as an embedded cluster made on such a host
  * has them. West of UTC a key read as local time expired hours late; east of it, hours early.
  */
+import { createChartRenderer } from '../../api/chartRenderer';
+import { CHART_CANVAS, buildUsageChartSpec } from '../../api/usageChartSpec';
+import { buildUsageReport } from '../../domain/usageReport';
+import { createLogger } from '../../runtime/log';
 import { createKeyLifecycles } from '../../temporal/keyLifecycles';
 import { keyLifecycleWorkflowId, lifecycleQuery } from '../../workflows/keyLifecycle';
 import { eventually } from '../support/eventually';
@@ -103,5 +107,38 @@ describe(`under TZ=${HOST_ZONE}`, () => {
     const told = await h.fake.waitFor(() => h.fake.messages().find((m) => m.text.includes('"Short lived" expired')), { timeoutMs: 20_000 });
     expect(JSON.stringify(told.blocks)).toContain('expired on <!date^');
     expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: shortLived?.id } })).status).toBe('EXPIRED');
+  });
+
+  it('/apikey usage counts each day in its UTC calendar month, on both sides of a month boundary', async () => {
+    const userId = 'U0TZUSAGE';
+    const [key] = await seed([{ ownerId: userId, name: 'Monthly', expiresAt: inStore(Date.now() + 20 * DAY) }]);
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const lastMonthsLastDay = new Date(monthStart.getTime() - DAY);
+    // 00:00 UTC on the 1st is the evening of the month before in America/Los_Angeles.
+    await h.db.keyUsageDay.createMany({ data: [{ keyId: key?.id as string, day: monthStart, requests: 7 }, { keyId: key?.id as string, day: lastMonthsLastDay, requests: 5 }] });
+    const before = h.fake.ephemeralMessages({ userId }).length;
+    await h.driver.sendCommand({ userId, channelId: 'C0GENERAL', text: `usage ${key?.id as string}` });
+    const message = await h.fake.waitFor(() => h.fake.ephemeralMessages({ userId })[before]);
+    const month = (d: Date): string => d.toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    const lines = (JSON.stringify(message.blocks).split('Last 12 months')[1]?.split('```')[1] ?? '').split('\\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[11]).toMatch(new RegExp(`^${month(monthStart)} +7 +0\\.0% \\(so far\\)$`));
+    expect(lines[10]).toMatch(new RegExp(`^${month(lastMonthsLastDay)} +5 +0\\.0%$`));
+  });
+
+  it('the usage chart names UTC days and months, even where the month has not turned yet', async () => {
+    // 02:00 UTC on December 1st is still November 30th in America/Los_Angeles.
+    const now = new Date('2026-12-01T02:00:00Z');
+    const report = buildUsageReport({ now, hours: [], days: [{ at: new Date('2026-12-01T00:00:00Z'), requests: 9, errors4xx: 0, errors5xx: 0, latencyBuckets: [] }], minutes: [] });
+    const renderer = createChartRenderer({ log: createLogger({ name: 'test', sink: () => undefined }) });
+    try {
+      const { svg } = await renderer.render({ spec: buildUsageChartSpec({ report, now, monthlyQuota: 1000 }), canvas: CHART_CANVAS });
+      const labels = [...svg.matchAll(/<text[^>]*opacity="1"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+      expect(labels).toEqual(expect.arrayContaining(["Jan '26", 'Nov', 'Dec', 'Nov 08', 'Nov 29']));
+      expect(labels).not.toContain("Dec '25");
+    } finally {
+      await renderer.close();
+    }
   });
 });

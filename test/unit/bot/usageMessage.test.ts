@@ -52,6 +52,50 @@ describe('usage report', () => {
   });
 });
 
+describe('usage by month', () => {
+  /** Day rows on both sides of month boundaries (always at 00:00 UTC, as the store keeps them). */
+  const days = [
+    row(new Date('2026-11-29T00:00:00Z'), 30),
+    row(new Date('2026-11-01T00:00:00Z'), 7),
+    row(new Date('2026-10-31T00:00:00Z'), 5),
+    row(new Date('2026-10-01T00:00:00Z'), 100_000),
+    row(new Date('2026-02-28T00:00:00Z'), 2),
+    row(new Date('2025-12-01T00:00:00Z'), 3),
+    row(new Date('2025-11-30T00:00:00Z'), 999),
+  ];
+  const report = buildUsageReport({ now: NOW, hours: [], days, minutes: [] });
+
+  it('sums day rows per UTC calendar month over this month and the 11 before it, oldest first', () => {
+    expect(report.last12Months.map((m) => m.start.toISOString().slice(0, 7))).toEqual([
+      '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11',
+    ]);
+    expect(report.last12Months.map((m) => m.requests)).toEqual([3, 0, 2, 0, 0, 0, 0, 0, 0, 0, 100_005, 37]);
+    expect(report.thisMonth).toBe(37);
+  });
+
+  it('lists each month with its share of the monthly quota, marks the month over it and the month so far', () => {
+    const message = buildUsageMessage({ key: { id: 'key_0000000000000001', name: 'Billing', maskedKey: null, environment: 'test', ownerId: 'U0OWNER', lastUsedAt: null }, report, limits: { perSecond: 10, burst: 20, monthlyQuota: 100_000 }, now: NOW, daysKeptSeconds: 400 * DAY / 1000 });
+    const section = message.blocks.map((b) => JSON.stringify(b)).find((b) => b.includes('Last 12 months')) as string;
+    const text = (JSON.parse(section) as { text: { text: string } }).text.text;
+    expect(text).toContain('*Last 12 months* (UTC calendar months, oldest first; % of the monthly quota of 100,000)');
+    const lines = text.split('```')[1]?.split('\n') ?? [];
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toBe('Dec 2025              3    0.0%');
+    expect(lines[10]).toBe('Oct 2026        100,005  100.0% over quota');
+    expect(lines[11]).toBe('Nov 2026             37    0.0% (so far)');
+    expect(text).not.toContain('no longer kept');
+    expect(validateMessage(message as unknown as Record<string, unknown>)).toBeNull();
+  });
+
+  it('says when there is no quota, and when the policy keeps fewer days than the months need', () => {
+    const message = buildUsageMessage({ key: { id: 'key_0000000000000001', name: 'Billing', maskedKey: null, environment: 'test', ownerId: 'U0OWNER', lastUsedAt: null }, report, limits: null, now: NOW, daysKeptSeconds: 90 * DAY / 1000 });
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('no monthly quota for this environment');
+    expect(text).toContain('Oct 2026        100,005\\nNov 2026             37 (so far)');
+    expect(text).toContain(`Days before <!date^${Math.floor((NOW.getTime() - 90 * DAY) / 1000)}^`);
+  });
+});
+
 describe('buildUsageMessage', () => {
   const key = { id: 'key_0000000000000001', name: 'Billing <export>', maskedKey: 'ko_live_…3f8a', environment: 'production', ownerId: 'U0OWNER', lastUsedAt: new Date('2026-11-29T10:29:00Z') };
 
@@ -75,7 +119,7 @@ describe('buildUsageMessage', () => {
   it('carries the chart as an image when it has a chart URL, and none otherwise', () => {
     const report = knownReport();
     const withChart = buildUsageMessage({ key, report, limits: null, now: NOW, chartUrl: 'https://keyops.example.com/v1/usage/chart/key_0000000000000001.png?exp=1&sig=ab' });
-    expect(withChart.blocks).toContainEqual({ type: 'image', image_url: 'https://keyops.example.com/v1/usage/chart/key_0000000000000001.png?exp=1&sig=ab', alt_text: 'Requests per day over the last 30 days: 180 in all' });
+    expect(withChart.blocks).toContainEqual({ type: 'image', image_url: 'https://keyops.example.com/v1/usage/chart/key_0000000000000001.png?exp=1&sig=ab', alt_text: 'Requests per day over the last 30 days (180 in all) and per UTC month over the last 12 months' });
     expect(validateMessage(withChart as unknown as Record<string, unknown>)).toBeNull();
     expect(buildUsageMessage({ key, report, limits: null, now: NOW }).blocks.some((b) => b.type === 'image')).toBe(false);
   });
