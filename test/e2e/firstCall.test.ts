@@ -18,6 +18,9 @@ const NUDGE_SECONDS = 12;
 const WAIT_MS = 90_000;
 const KEY_RE = /ko_test_[0-9A-Za-z]{26}_[0-9A-Za-z]{6}/;
 
+// Each journey waits out a display, a settle and (for the nudge) the nudge's delay.
+jest.setTimeout(240_000);
+
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ displaySeconds: DISPLAY_SECONDS, policy: (p) => ({ ...p, firstCall: { nudgeAfter: NUDGE_SECONDS } }) });
