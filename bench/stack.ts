@@ -13,7 +13,7 @@ import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } f
 import { spawnKeyops, type KeyopsProcess } from '../test/support/keyopsProcess';
 import { createDevServerEnv } from '../test/support/temporal';
 
-const SIGNING_SECRET = 'bench-signing-secret';
+export const SIGNING_SECRET = 'bench-signing-secret';
 export const VERIFY_TOKEN = 'bench-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'bench-key-hash-secret-0123456789abcdef';
 
@@ -24,6 +24,8 @@ export interface BenchStack {
   db: Db;
   /** The process serving HTTP (all of keyops, or the bot when split). */
   keyops: KeyopsProcess;
+  /** Every keyops process of the stack, in start order. */
+  processes(): readonly KeyopsProcess[];
   temporal: TestWorkflowEnvironment;
   /** Stops keyops and starts it again (same database, Temporal and fake Slack): a deploy. */
   restartKeyops(): Promise<KeyopsProcess>;
@@ -32,14 +34,25 @@ export interface BenchStack {
 
 export type Topology = 'all-in-one' | 'split';
 
-/**
- * `policyEdit` rewrites the example policy's YAML text (e.g. to lift the creation rate limit).
- * `topology`: keyops as `npm start` runs it (one process), or as production runs it (split).
- */
-export async function startBenchStack(options: { policyEdit?: (yaml: string) => string; env?: Record<string, string>; topology?: Topology } = {}): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /** Rewrites the example policy's YAML text (e.g. to lift the creation rate limit). */
+  policyEdit?: (yaml: string) => string;
+  env?: Record<string, string>;
+  /** keyops as `npm start` runs it (one process), or as production runs it (split). */
+  topology?: Topology;
+  /** The split layout's processes, in start order, the last serving Slack (default worker, bot). */
+  splitRoles?: ReadonlyArray<'worker' | 'api' | 'bot'>;
+  /** Run the build (dist/, as `npm start` does) instead of the sources through tsx. */
+  fromDist?: boolean;
+  /** A Temporal server and fake Slack that another stack uses too: stop() leaves them running. */
+  shared?: { temporal: TestWorkflowEnvironment; fake: FakeSlack };
+}
+
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const database: TestDatabase = await createTestDatabase({ fromTemplate: false });
-  const temporal: TestWorkflowEnvironment = await createDevServerEnv();
-  const fake = await startFakeSlack();
+  const temporal: TestWorkflowEnvironment = options.shared?.temporal ?? (await createDevServerEnv());
+  const fake = options.shared?.fake ?? (await startFakeSlack());
+  const owned = options.shared === undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'keyops-bench-'));
   const policyFile = path.join(dir, 'policy.yaml');
   const example = readFileSync(path.resolve(__dirname, '..', 'policy.example.yaml'), 'utf8');
@@ -62,11 +75,11 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
   const topology = options.topology ?? 'all-in-one';
   // Split: production's layout, a worker process (it migrates, so it starts first) and a bot
   // process that serves Slack; the benchmark talks to the bot.
-  const entries = topology === 'all-in-one' ? (['keyops'] as const) : (['worker', 'bot'] as const);
+  const entries = topology === 'all-in-one' ? (['keyops'] as const) : (options.splitRoles ?? (['worker', 'bot'] as const));
   const start = async (): Promise<KeyopsProcess[]> => {
     const started: KeyopsProcess[] = [];
     try {
-      for (const entry of entries) started.push(await spawnKeyops({ entry, env, nodeArgs }));
+      for (const entry of entries) started.push(await spawnKeyops({ entry, env, nodeArgs, fromDist: options.fromDist }));
       return started;
     } catch (error) {
       for (const p of started.reverse()) await p.stop();
@@ -78,8 +91,8 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     processes = await start();
   } catch (error) {
     // Nothing else holds these yet: without this, a failed start leaves the bench hanging.
-    await fake.close();
-    await temporal.teardown();
+    if (owned) await fake.close();
+    if (owned) await temporal.teardown();
     await database.drop();
     throw error;
   }
@@ -92,6 +105,7 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     db,
     keyops,
     temporal,
+    processes: () => processes,
     async restartKeyops() {
       for (const p of [...processes].reverse()) await p.stop();
       processes = await start();
@@ -104,8 +118,8 @@ export async function startBenchStack(options: { policyEdit?: (yaml: string) => 
     async stop() {
       for (const p of [...processes].reverse()) await p.stop();
       await db.$disconnect();
-      await fake.close();
-      await temporal.teardown();
+      if (owned) await fake.close();
+      if (owned) await temporal.teardown();
       await database.drop();
     },
   };

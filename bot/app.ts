@@ -7,6 +7,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import { isKeyopsError } from '../domain/errors';
 import { countSlackCalls } from '../activities/slackCallMetrics';
+import { ackFirst } from './ackFirst';
 import { boltLogger } from './boltLogger';
 import { createMembershipCheck } from './access/membership';
 import { membershipGate } from './access/membershipGate';
@@ -43,8 +44,9 @@ export function createSlackApp(options: { slack: SlackConfig; deps: BotDeps }): 
     ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: signingSecret as string, endpoints: SLACK_EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2900 });
   // No conversation store: keyops keeps its state in PostgreSQL and Temporal, and the store's
-  // per-request middleware only costs time on the ack path.
-  const app = new App({ token: options.slack.botToken, receiver, logger, clientOptions, convoStore: false });
+  // per-request middleware only costs time on the ack path. Every ack goes before other work
+  // after acks (bot/ackFirst.ts).
+  const app = new App({ token: options.slack.botToken, receiver: ackFirst(receiver), logger, clientOptions, convoStore: false });
 
   // Listeners keep working after ack() (opening modals, waiting on workflows). Shutdown waits for
   // them, so a SIGTERM does not cut a reveal or a revocation in half.

@@ -33,6 +33,9 @@ export interface SlackDriverOptions {
   transport?: SlackTransport;
 }
 
+/** A signed HTTP request as Slack sends it: POST `body` with `headers` to `url`. */
+export interface SignedRequest { url: string; body: string; headers: Record<string, string> }
+
 export interface CommandOptions { userId: string; channelId: string; text: string; command?: string; retryNum?: number }
 export interface CommandResult extends DriverResponse { responseUrl: string; triggerId: string }
 
@@ -79,17 +82,33 @@ export class SlackDriver {
   }
 
   async sendCommand(o: CommandOptions): Promise<CommandResult> {
+    const { fields, responseUrl, triggerId } = this.commandFields(o);
+    const res = await this.postForm(fields, o.retryNum);
+    this.fake.recordAck({ kind: 'command', status: res.status, body: res.body });
+    this.applyCommandAck(res, o, responseUrl);
+    return { ...res, responseUrl, triggerId };
+  }
+
+  /**
+   * A slash command as Slack would POST it, signed now, without sending it: for load generators
+   * that fire many from another process (bench/acks.ts). The trigger id and response_url are the
+   * fake's, as with sendCommand.
+   */
+  signedCommand(o: CommandOptions): SignedRequest & { responseUrl: string; triggerId: string } {
+    const { fields, responseUrl, triggerId } = this.commandFields(o);
+    return { ...this.signForm(fields, o.retryNum), responseUrl, triggerId };
+  }
+
+  private commandFields(o: CommandOptions): { fields: Record<string, string>; responseUrl: string; triggerId: string } {
     const triggerId = this.fake.issueTriggerId(o.userId);
     const responseUrl = this.fake.createResponseUrl({ channelId: o.channelId, userId: o.userId });
-    const res = await this.postForm({
+    const fields = {
       token: VERIFICATION_TOKEN, team_id: this.teamId, team_domain: TEAM_DOMAIN, channel_id: o.channelId,
       channel_name: channelName(o.channelId), user_id: o.userId, user_name: this.fake.userName(o.userId),
       command: o.command ?? '/apikey', text: o.text, api_app_id: APP_ID, is_enterprise_install: 'false',
       response_url: responseUrl, trigger_id: triggerId,
-    }, o.retryNum);
-    this.fake.recordAck({ kind: 'command', status: res.status, body: res.body });
-    this.applyCommandAck(res, o, responseUrl);
-    return { ...res, responseUrl, triggerId };
+    };
+    return { fields, responseUrl, triggerId };
   }
 
   /** Slack shows a slash command's ack body to the user, so it must pass the message rules too. */
@@ -265,6 +284,11 @@ export class SlackDriver {
         : { type: 'slash_commands' as const, payload: fields as Obj };
       return transport.deliver({ ...request, ...(retryNum !== undefined && { retryNum }) });
     }
+    const { url, body, headers } = this.signForm(fields, retryNum);
+    return postRaw(url, body, headers);
+  }
+
+  private signForm(fields: Record<string, string>, retryNum?: number): SignedRequest {
     const body = new URLSearchParams(fields).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
@@ -277,7 +301,7 @@ export class SlackDriver {
       headers['x-slack-retry-num'] = String(retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
-    return postRaw(this.options.url, body, headers);
+    return { url: this.options.url, body, headers };
   }
 }
 

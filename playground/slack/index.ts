@@ -18,7 +18,7 @@ export { startFakeSlack, parseApiArgs } from './server';
 export { FakeSlack } from './fakeSlack';
 export type { ArmedFault, FaultTarget, SlackFault } from './faults';
 export { createSlackDriver, SlackDriver } from './driver';
-export type { ClickButtonOptions, ClickResult, CommandOptions, CommandResult, RawOptions, SlackDriverOptions, SlackTransport, SubmitResult, SubmitViewOptions } from './driver';
+export type { ClickButtonOptions, ClickResult, CommandOptions, CommandResult, RawOptions, SignedRequest, SlackDriverOptions, SlackTransport, SubmitResult, SubmitViewOptions } from './driver';
 export { signSlackRequest } from './http';
 export type { DriverResponse } from './http';
 export { validateBlocks } from './limits';

@@ -27,9 +27,11 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/** `namespaces`: more namespaces to register besides `default`, so two keyops stacks can share one server. */
+export function createDevServerEnv(options: { namespaces?: readonly string[] } = {}): Promise<TestWorkflowEnvironment> {
+  const extraArgs = (options.namespaces ?? []).flatMap((name) => ['--namespace', name]);
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: findBinary('TEMPORAL_CLI_PATH', 'temporal') }, ip: '127.0.0.1' },
+    server: { executable: { type: 'existing-path', path: findBinary('TEMPORAL_CLI_PATH', 'temporal') }, ip: '127.0.0.1', ...(extraArgs.length > 0 && { extraArgs }) },
   });
 }
 
