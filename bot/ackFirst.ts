@@ -22,6 +22,8 @@ export const MAX_WAIT_MS = 1_000;
  * spreads them over milliseconds): work after acks also waits until none has arrived for this long.
  */
 export const QUIET_MS = 20;
+/** Slack gives up on an ack after 3 s: a request still unacked by then holds nothing back any more. */
+export const ACK_DEADLINE_MS = 3_000;
 
 export interface AckGate {
   /** The event with its ack wrapped, and `settle` to call once the app is done with it (acked or not). */
@@ -30,9 +32,10 @@ export interface AckGate {
   quiet(): Promise<void>;
 }
 
-export function createAckGate(options: { maxWaitMs?: number; quietMs?: number } = {}): AckGate {
+export function createAckGate(options: { maxWaitMs?: number; quietMs?: number; deadlineMs?: number } = {}): AckGate {
   const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
   const quietMs = options.quietMs ?? QUIET_MS;
+  const deadlineMs = options.deadlineMs ?? ACK_DEADLINE_MS;
   let unacked = 0;
   let lastArrival = -Infinity;
   let waiting: Array<() => void> = [];
@@ -75,9 +78,13 @@ export function createAckGate(options: { maxWaitMs?: number; quietMs?: number } 
       const settle = (): void => {
         if (settled) return;
         settled = true;
+        clearTimeout(deadline);
         unacked -= 1;
         releaseWhenQuiet();
       };
+      // A listener that hangs before its ack must not hold every later answer back.
+      const deadline = setTimeout(settle, deadlineMs);
+      deadline.unref();
       const ack: ReceiverEvent['ack'] = async (response) => {
         try {
           await event.ack(response);

@@ -5,14 +5,14 @@
 import { App, LogLevel, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { ackFirst, createAckGate } from '../../../bot/ackFirst';
 
-function appWith(maxWaitMs: number): { app: App; deliver: (event: ReceiverEvent) => Promise<void> } {
+function appWith(maxWaitMs: number, deadlineMs?: number): { app: App; deliver: (event: ReceiverEvent) => Promise<void> } {
   let target: App | undefined;
   const inner: Receiver = {
     init: (app) => void (target = app),
     start: async () => undefined,
     stop: async () => undefined,
   };
-  const app = new App({ token: 'xoxb-test', botId: 'B0TEST', botUserId: 'U0BOT', receiver: ackFirst(inner, createAckGate({ maxWaitMs })), logLevel: LogLevel.ERROR });
+  const app = new App({ token: 'xoxb-test', botId: 'B0TEST', botUserId: 'U0BOT', receiver: ackFirst(inner, createAckGate({ maxWaitMs, ...(deadlineMs !== undefined && { deadlineMs }) })), logLevel: LogLevel.ERROR });
   return { app, deliver: (event) => (target as App).processEvent(event) };
 }
 
@@ -53,6 +53,19 @@ describe('ackFirst', () => {
   it('lets the work go on after the longest wait even when another request never acks', async () => {
     const order: string[] = [];
     const { app, deliver } = appWith(20);
+    app.command('/apikey', async ({ command: c, ack }) => {
+      if (c.text === 'stuck') return new Promise<void>(() => undefined);
+      await ack();
+      order.push(`work ${c.text}`);
+    });
+    void deliver(command('stuck', order));
+    await deliver(command('fast', order));
+    expect(order).toEqual(['ack fast', 'work fast']);
+  });
+
+  it("stops waiting for a request's ack once Slack would have given up on it", async () => {
+    const order: string[] = [];
+    const { app, deliver } = appWith(600_000, 20);
     app.command('/apikey', async ({ command: c, ack }) => {
       if (c.text === 'stuck') return new Promise<void>(() => undefined);
       await ack();
