@@ -10,6 +10,8 @@ export interface LoadResult {
   sent: number;
   /** Answers other than 200, and requests that failed outright. */
   errors: number;
+  /** The errors by kind: an HTTP status or a socket error's code. */
+  errorKinds: Record<string, number>;
   /** Sent → Slack's ack, per message. */
   ackMs: number[];
   wallMs: number;
@@ -22,8 +24,12 @@ export interface LoadResult {
 export async function sendMessages(h: BenchStack, options: { events: ReadonlyArray<Record<string, unknown>>; perSecond: number; seconds: number }): Promise<LoadResult> {
   const total = Math.round(options.perSecond * options.seconds);
   const intervalMs = 1000 / options.perSecond;
-  const result: LoadResult = { sent: 0, errors: 0, ackMs: [], wallMs: 0, generatorShare: 0, late: 0 };
+  const result: LoadResult = { sent: 0, errors: 0, errorKinds: {}, ackMs: [], wallMs: 0, generatorShare: 0, late: 0 };
   const inFlight: Array<Promise<void>> = [];
+  const fail = (kind: string): void => {
+    result.errors += 1;
+    result.errorKinds[kind] = (result.errorKinds[kind] ?? 0) + 1;
+  };
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < total; i++) {
@@ -38,9 +44,9 @@ export async function sendMessages(h: BenchStack, options: { events: ReadonlyArr
       h.driver.sendEvent({ event }).then(
         (res) => {
           result.ackMs.push(performance.now() - sentAt);
-          if (res.status !== 200) result.errors += 1;
+          if (res.status !== 200) fail(`HTTP ${res.status}`);
         },
-        () => void (result.errors += 1),
+        (error: unknown) => fail(String((error as { code?: unknown }).code ?? error)),
       ),
     );
   }
