@@ -16,12 +16,12 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 
 /** Work after an ack waits for the other acks at most this long (a response_url answer is late by that much at worst). */
-export const MAX_WAIT_MS = 1_000;
+export const MAX_WAIT_MS = 250;
 /**
  * Requests of a burst do not all arrive in one turn of the event loop (Slack, or a loaded machine,
  * spreads them over milliseconds): work after acks also waits until none has arrived for this long.
  */
-export const QUIET_MS = 20;
+export const QUIET_MS = 10;
 /** Slack gives up on an ack after 3 s: a request still unacked by then holds nothing back any more. */
 export const ACK_DEADLINE_MS = 3_000;
 
