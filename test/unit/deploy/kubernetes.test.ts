@@ -12,7 +12,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { parseEnv } from '../../../config/env';
 import { loadPolicy } from '../../../config/policyFile';
+import { temporalConnectionFrom } from '../../../config/temporalConnection';
 import { SHUTDOWN_DEADLINE_MS } from '../../../runtime/shutdown';
 import { isPinnedImage, keyopsServices, ROOT, unknownEnvNames } from '../../support/deployFiles';
 import { KUBERNETES_DIR, KUSTOMIZATION, kubernetesDeployments, kubernetesResources, manifestFiles, type Container, type Deployment } from '../../support/kubernetesManifests';
@@ -104,6 +106,18 @@ describe('deploy/kubernetes', () => {
       }
     }
     expect(kubernetesResources().filter((r) => r.kind === 'Secret')).toEqual([]);
+  });
+
+  it('holds settings keyops accepts: Temporal in plaintext until the Secret carries TLS material or an API key', () => {
+    const config = kubernetesResources().find((r) => r.metadata.name === 'keyops-config') as unknown as { data: Record<string, string> };
+    const env = parseEnv({ ...config.data, PORT: '3000' });
+    expect(temporalConnectionFrom(env, env.TEMPORAL_ADDRESS as string).tls).toBeUndefined();
+    const cloud = parseEnv({ ...config.data, TEMPORAL_API_KEY: 'a-temporal-cloud-api-key' });
+    expect(temporalConnectionFrom(cloud, cloud.TEMPORAL_ADDRESS as string)).toMatchObject({ apiKey: 'a-temporal-cloud-api-key', tls: { describe: expect.stringContaining('TLS') } });
+    for (const d of deployments) {
+      const fromSecret = (main(d).env ?? []).filter((e) => e.valueFrom?.secretKeyRef?.optional).map((e) => e.name);
+      expect({ role: role(d), fromSecret }).toEqual({ role: role(d), fromSecret: expect.arrayContaining(['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_API_KEY']) });
+    }
   });
 
   it('mounts the policy ConfigMap where POLICY_FILE points, and ships policy.example.yaml in it word for word', () => {
