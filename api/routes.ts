@@ -12,6 +12,7 @@ import { callerName } from '../domain/firstCall';
 import { GATEWAY_AUTHORIZE_PATH, GatewayHeaders, answerAuthorize } from './gatewayAuthorize';
 import { OPENAPI_PATH, openApiJson } from './openapi/document';
 import { answerGithubAlert, type GithubLeakDeps } from './githubLeaks';
+import { CODEC_PATHS, createCodecEndpoint, type CodecEndpointDeps } from './codecEndpoint';
 import { bearerToken, peerAddress, readBody, sendJson, tokenDigest, tokenMatches, tokenMatchesOn } from './http';
 import { CHART_PATH_RE, checkChartUrl, renderUsageChart } from './usageChart';
 import { MAX_USAGE_ENTRIES, ingestUsage, usageBatchSchema, type UsageIngestDeps } from './usageIngest';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   throttle?: FailureThrottle;
   /** GitHub secret scanning alerts (POST /v1/leaks/github); absent where this process is not an API. */
   githubLeaks?: GithubLeakDeps;
+  /** The Temporal UI's codec server (api/codecEndpoint.ts); absent unless TEMPORAL_CODEC_ENDPOINT_TOKEN and codec keys are set. */
+  codecEndpoint?: CodecEndpointDeps;
   log: Logger;
 }
 
@@ -73,6 +76,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 export function createApiRoutes(options: ApiDeps): RouteHandler {
   const deps = { ...options, throttle: options.throttle ?? createFailureThrottle() };
   const expectedToken = deps.verifyApiToken ? tokenDigest(deps.verifyApiToken) : null;
+  const codec = deps.codecEndpoint ? createCodecEndpoint(deps.codecEndpoint) : null;
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     // Liveness: the process answers, whatever its dependencies do. An orchestrator restarts a process
@@ -111,6 +115,10 @@ export function createApiRoutes(options: ApiDeps): RouteHandler {
     if (path === '/v1/leaks/github' && deps.githubLeaks) {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }), true;
       await answerGithubAlert({ deps: deps.githubLeaks, req, res });
+      return true;
+    }
+    if (codec && (CODEC_PATHS as readonly string[]).includes(path ?? '')) {
+      await codec(req, res, path as string);
       return true;
     }
     if (path === '/v1/usage') {

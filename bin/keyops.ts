@@ -9,7 +9,7 @@ import { loadDotEnv } from '../config/dotenv';
 import { ConfigError, parseEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
-import { temporalConnectionFrom, type TemporalConnectionSettings } from '../config/temporalConnection';
+import { CODEC_KEYS_HINT, payloadCodecFrom, temporalConnectionFrom, type TemporalConnectionSettings } from '../config/temporalConnection';
 import { tuningFrom } from '../config/tuning';
 import { loadOrCreateDevSecrets } from '../runtime/devSecrets';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres';
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       cleanups.push({ name: 'temporal dev server', stop: () => server.stop() });
       temporal = { address: server.address, namespace: server.namespace };
     }
+    if (env.TEMPORAL_CODEC_KEYS.length === 0) log.warn(`workflow payloads go to Temporal unencrypted (names, reasons, Slack ids readable in its history): set TEMPORAL_CODEC_KEYS; ${CODEC_KEYS_HINT}`);
     const generated = !env.KEY_HASH_SECRET || !env.VERIFY_API_TOKEN ? loadOrCreateDevSecrets(dataDir) : null;
     const verifyApiToken = env.VERIFY_API_TOKEN ?? generated?.verifyApiToken;
     // Any Slack credential means a real workspace is meant: the playground stays off.
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       tuning: tuningFrom(env),
+      codec: payloadCodecFrom(env),
       port: env.PORT,
       // The playground is a demo with no sign-in: this machine only, unless the operator binds it wider.
       host: env.HOST ?? (playground ? '127.0.0.1' : undefined),

@@ -5,7 +5,7 @@
 import { ConfigError, parseEnv, requireEnv } from '../config/env';
 import { loadPolicy } from '../config/policyFile';
 import { slackConfigFrom, slackSetupHint } from '../config/slack';
-import { temporalConnectionFrom } from '../config/temporalConnection';
+import { CODEC_KEYS_HINT, payloadCodecFrom, temporalConnectionFrom } from '../config/temporalConnection';
 import { tuningFrom } from '../config/tuning';
 import { freeLoopbackAddress, installTemporalLogging, sdkMetricsReader } from '../temporal/runtime';
 import { startKeyops, type KeyopsOptions } from '../runtime/keyops';
@@ -18,6 +18,9 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
     const sdkMetricsAddress = await freeLoopbackAddress();
     const sdkMetrics = installTemporalLogging({ log: log.child({ name: 'temporal-sdk' }), metricsBindAddress: sdkMetricsAddress }) ? sdkMetricsReader(sdkMetricsAddress) : undefined;
     const env = requireEnv(parseEnv(), ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KEY_HASH_SECRET', ...(role === 'api' ? (['VERIFY_API_TOKEN'] as const) : [])]);
+    // Workflow histories hold names, reasons and Slack ids. Said at error level on every start; not
+    // yet refused, so that deployments written before the codec keep starting (see README).
+    if (env.TEMPORAL_CODEC_KEYS.length === 0) log.error(`TEMPORAL_CODEC_KEYS unset: workflow payloads go to Temporal unencrypted (names, reasons, Slack ids readable in its history); ${CODEC_KEYS_HINT}`);
     const { policy } = loadPolicy(env.POLICY_FILE);
     const slack = slackConfigFrom(env);
     if (!slack && role !== 'api') log.warn(slackSetupHint(env));
@@ -35,6 +38,7 @@ export function runProductionRole(role: 'bot' | 'worker' | 'api'): void {
       githubKeysUrl: env.GITHUB_SECRET_SCANNING_KEYS_URL,
       displaySeconds: env.KEY_DISPLAY_SECONDS,
       tuning: tuningFrom(env),
+      codec: payloadCodecFrom(env),
       port: env.PORT,
       log,
       sdkMetrics,

@@ -68,6 +68,28 @@ export const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalText,
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: optionalText,
+  /**
+   * Workflow payload encryption (temporal/payloadCodec.ts): `id:base64,id:base64`, each key 32
+   * bytes; the first encrypts, all decrypt. Required by the production roles; unset with npm start,
+   * payloads stay plaintext (with a warning).
+   */
+  TEMPORAL_CODEC_KEYS: optionalText.transform((text, ctx) => {
+    if (text === undefined) return [];
+    const keys = text.split(/[\s,]+/).filter((p) => p.length > 0).map((part) => {
+      const at = part.indexOf(':');
+      return { id: part.slice(0, at), key: Buffer.from(part.slice(at + 1), 'base64') };
+    });
+    const bad = keys.find((k) => !/^[A-Za-z0-9._-]{1,64}$/.test(k.id) || k.key.length !== 32);
+    if (bad || new Set(keys.map((k) => k.id)).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', message: 'must be id:key pairs, comma-separated, each id unique ([A-Za-z0-9._-]) and each key 32 bytes in base64 (openssl rand -base64 32)' });
+      return z.NEVER;
+    }
+    return keys;
+  }),
+  /** Bearer token for the codec endpoint (/codec/decode, /codec/encode) on API processes; unset, no endpoint. */
+  TEMPORAL_CODEC_ENDPOINT_TOKEN: secret(16),
+  /** The Temporal Web UI's origin, allowed to call the codec endpoint from a browser (CORS). */
+  TEMPORAL_UI_ORIGIN: optionalText.pipe(z.url().optional()),
   TEMPORAL_CLI_PATH: optionalText,
   VERIFY_API_TOKEN: secret(16),
   KEY_HASH_SECRET: secret(32),

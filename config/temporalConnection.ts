@@ -73,3 +73,14 @@ export function temporalConnectionFrom(env: Env, address: string): TemporalConne
 export function describeTemporalSecurity(settings: Pick<TemporalConnectionSettings, 'tls' | 'apiKey'>): string {
   return settings.tls?.describe ?? 'plaintext (no TLS)';
 }
+
+/** TEMPORAL_CODEC_KEYS and the codec endpoint's settings, as startKeyops takes them. */
+export function payloadCodecFrom(env: Env): { keys: Env['TEMPORAL_CODEC_KEYS']; endpointToken?: string; uiOrigin?: string } {
+  return {
+    keys: env.TEMPORAL_CODEC_KEYS,
+    ...(env.TEMPORAL_CODEC_ENDPOINT_TOKEN ? { endpointToken: env.TEMPORAL_CODEC_ENDPOINT_TOKEN } : {}),
+    ...(env.TEMPORAL_UI_ORIGIN ? { uiOrigin: env.TEMPORAL_UI_ORIGIN } : {}),
+  };
+}
+
+export const CODEC_KEYS_HINT = 'generate one with: echo "TEMPORAL_CODEC_KEYS=k1:$(openssl rand -base64 32)"';

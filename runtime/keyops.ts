@@ -21,6 +21,7 @@ import { createDb } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import type { Policy } from '../domain/policy';
 import { connectTemporal, pingTemporal } from '../temporal/client';
+import { AesGcmPayloadCodec, type CodecKey } from '../temporal/payloadCodec';
 import { createKeyLifecycles } from '../temporal/keyLifecycles';
 import { startFirstCallSweep } from '../temporal/firstCallSweep';
 import { reconcileKeyLifecycles } from '../temporal/reconcileLifecycles';
@@ -38,6 +39,11 @@ export interface KeyopsOptions {
   databaseUrl: string;
   /** Address, namespace, TLS and API key (config/temporalConnection.ts). */
   temporal: TemporalConnectionSettings;
+  /**
+   * Workflow payload encryption (TEMPORAL_CODEC_KEYS; the first key encrypts) for the client and
+   * the worker, and the codec endpoint API processes serve when given its token. No keys: plaintext.
+   */
+  codec?: { keys: readonly CodecKey[]; endpointToken?: string; uiOrigin?: string };
   /** DATABASE_DIRECT_URL, pool sizes and worker concurrency (config/tuning.ts); each has a default. */
   tuning?: Partial<Tuning>;
   policy: Policy;
@@ -99,7 +105,10 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
     // An API process answers verify without Temporal (only GitHub leak alerts start workflows): it
     // connects lazily, so it starts and serves while Temporal is down, and reconnects by itself.
     const apiOnly = options.roles.api && !options.roles.bot && !options.roles.worker;
-    const temporal = await connectTemporal({ ...options.temporal, lazy: apiOnly });
+    const codec = options.codec?.keys.length ? new AesGcmPayloadCodec(options.codec.keys) : null;
+    const dataConverter = codec ? { payloadCodecs: [codec] } : undefined;
+    if (options.codec?.keys[0]) log.info('workflow payloads encrypted', { keyId: options.codec.keys[0].id, keysAccepted: options.codec.keys.length, codecEndpoint: Boolean(options.roles.api && options.codec.endpointToken) });
+    const temporal = await connectTemporal({ ...options.temporal, lazy: apiOnly, dataConverter });
     stops.push(named('temporal connection', () => temporal.close()));
 
     const slack = createSlackGateway({ botToken: options.slack?.botToken, apiUrl: options.slack?.apiUrl });
@@ -118,7 +127,7 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
         log: activityLog,
         lifecycles,
       });
-      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue, concurrency: options.tuning?.workerConcurrency, log });
+      const worker = await createWorker({ connection, namespace: options.temporal.namespace, activities, workflowBundle: options.workflowBundle, taskQueue: options.taskQueue, concurrency: options.tuning?.workerConcurrency, dataConverter, log });
       const running = worker.run();
       workerState = () => worker.getState();
       running.catch((error: unknown) => log.error('worker stopped with an error', { error }));
@@ -262,6 +271,9 @@ export async function startKeyops(options: KeyopsOptions): Promise<RunningKeyops
             }
           : {}),
         verifyApiToken: options.roles.api ? options.verifyApiToken : undefined,
+        ...(options.roles.api && codec && options.codec?.endpointToken
+          ? { codecEndpoint: { codec, token: options.codec.endpointToken, uiOrigin: options.codec.uiOrigin, log: log.child({ name: 'codec' }) } }
+          : {}),
         healthChecks,
         log: log.child({ name: 'api' }),
       });

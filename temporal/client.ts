@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
 import type { TemporalConnectionSettings } from '../config/temporalConnection';
 import { explainConnectError } from './connectError';
 import { sdkConnectionOptions } from './connectionOptions';
@@ -11,7 +11,7 @@ export interface TemporalHandle {
 }
 
 /** `lazy`: connect at the first call instead of now, so a server that is down does not stop start-up. */
-export async function connectTemporal(options: TemporalConnectionSettings & { connectTimeoutMs?: number; lazy?: boolean }): Promise<TemporalHandle> {
+export async function connectTemporal(options: TemporalConnectionSettings & { connectTimeoutMs?: number; lazy?: boolean; dataConverter?: DataConverter }): Promise<TemporalHandle> {
   const connectionOptions = { ...sdkConnectionOptions(options), ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) };
   let connection: Connection;
   try {
@@ -19,7 +19,7 @@ export async function connectTemporal(options: TemporalConnectionSettings & { co
   } catch (error) {
     throw await explainConnectError(error, options);
   }
-  const client = new Client({ connection, namespace: options.namespace, interceptors: { workflow: [workflowStartMetrics] } });
+  const client = new Client({ connection, namespace: options.namespace, interceptors: { workflow: [workflowStartMetrics] }, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) });
   return { client, connection, close: () => connection.close() };
 }
 

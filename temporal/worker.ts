@@ -21,6 +21,8 @@ export async function createWorker(options: {
   maxCachedWorkflows?: number;
   /** WORKER_MAX_CONCURRENT_*: the SDK's own defaults (100 activities, 40 workflow tasks) when absent. */
   concurrency?: { activities?: number; workflowTasks?: number };
+  /** The payload codec (temporal/payloadCodec.ts), the same as the client's. */
+  dataConverter?: WorkerOptions['dataConverter'];
   log: Logger;
 }): Promise<Worker> {
   return Worker.create({
@@ -28,6 +30,7 @@ export async function createWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...chooseWorkflowSource({ workflowBundle: options.workflowBundle, log: options.log }),
     // Give in-flight activities time to finish on SIGTERM; anything left is retried elsewhere.
     shutdownGraceTime: '10s',

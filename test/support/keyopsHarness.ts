@@ -22,6 +22,9 @@ import { mintStoredKey } from './seedKeys';
 export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
+/** TEMPORAL_CODEC_KEYS's value for tests: one fixed 32-byte key, id test1. */
+export const CODEC_KEYS = [{ id: 'test1', key: Buffer.alloc(32, 7) }];
+export const CODEC_ENDPOINT_TOKEN = 'test-codec-endpoint-token-0123';
 
 export interface SeededKey {
   id: string;
@@ -78,6 +81,8 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** GITHUB_SECRET_SCANNING_KEYS_URL: tests serve their own signing keys. */
   githubKeysUrl?: string;
+  /** Workflow payloads encrypted with CODEC_KEYS, and the codec endpoint on CODEC_ENDPOINT_TOKEN. */
+  encryptPayloads?: boolean;
 }
 
 function withSessionTimeZone(url: string, timeZone: string | undefined): string {
@@ -114,6 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     migrate: false,
     workflowBundle: bundle,
     ...(options.githubKeysUrl ? { githubKeysUrl: options.githubKeysUrl } : {}),
+    ...(options.encryptPayloads ? { codec: { keys: CODEC_KEYS, endpointToken: CODEC_ENDPOINT_TOKEN, uiOrigin: 'http://temporal-ui.test:8233' } } : {}),
   };
   const front = await startKeyops({ ...common, roles: { bot: true, api: true, worker: false }, port: 0 });
   let worker: RunningKeyops | null = await startKeyops({ ...common, roles: { bot: false, api: false, worker: true }, port: 0 });
