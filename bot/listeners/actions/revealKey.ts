@@ -8,6 +8,7 @@
  * the offer goes when an ephemeral one is refused) or in App Home gets a modal, opened here from
  * the click's trigger_id and blanked after the display time.
  */
+import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import { findDeliveryKey } from '../../../db/keyRequests';
 import { sealUrl, viewTarget } from '../../../domain/sealedUrl';
 import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { KEY_ID_RE } from '../../../domain/ids';
+import { sendUpdateRetrying, UpdateUnavailable } from '../../../temporal/updates';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
 import { keyActionPattern } from '../../ids';
@@ -24,7 +26,10 @@ import { buildRevealingModal } from '../../views/revealModal';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
+/** How long a click waits for a Temporal that cannot take its update (see temporal/updates.ts). */
+const UPDATE_DEADLINE_MS = 45_000;
+
+const REFUSAL_TEXT: Record<RevealRefusal | 'GONE' | 'UNAVAILABLE', string> = {
   // Never for the bot's own clicks, which are always sealed; kept so every refusal has words.
   UNSEALED: 'keyops could not check where to show this key, so it was not created. Click Reveal key again.',
   NOT_OWNER: 'Only the owner of this key can reveal it.',
@@ -34,6 +39,7 @@ const REFUSAL_TEXT: Record<RevealRefusal | 'GONE', string> = {
   WINDOW_CLOSED: 'The reveal window for this key has closed, so nothing was created. Run `/apikey new` to ask again.',
   REVOKED: 'This key was revoked before it was revealed, so it was never created. Run `/apikey new` to ask for another.',
   GONE: 'This key no longer exists.',
+  UNAVAILABLE: 'keyops could not take your click just now (it is restarting), so nothing was created. Click Reveal key again in a minute.',
 };
 
 export function registerRevealKey(app: App, deps: BotDeps): void {
@@ -46,7 +52,7 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     const key = keyId.success ? await findDeliveryKey(deps.db, keyId.data) : null;
 
     let modalId: string | null = null;
-    const refuse = async (code: RevealRefusal | 'GONE'): Promise<void> => {
+    const refuse = async (code: RevealRefusal | 'GONE' | 'UNAVAILABLE'): Promise<void> => {
       // Recorded before the answer: what the clicker sees is already in the audit log.
       await recordAudit(deps.db, { actorId: userId, action: 'key.reveal_refused', targetType: 'key', targetId: key?.id ?? String(action.value).slice(0, 64), source: `slack:${body.team?.id ?? 'unknown'}/${body.channel?.id ?? 'unknown'}`, details: { why: code } });
       if (modalId) await client.views.update({ view_id: modalId, view: buildNoticeModal({ title: 'Your key', text: REFUSAL_TEXT[code] }) });
@@ -74,9 +80,16 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
     const started = Date.now();
     try {
       const responseUrl = sealUrl(target, deps.keyHashSecret, { purpose: 'reveal', workflowId: key.request.workflowId, clickerId: userId });
-      await deps.temporal.workflow.getHandle(key.request.workflowId).executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl }] });
+      // One id for this click's every attempt: Temporal applies it once, however often it is sent.
+      const updateId = `reveal:${randomUUID()}`;
+      const handle = deps.temporal.workflow.getHandle(key.request.workflowId);
+      await sendUpdateRetrying(() => handle.executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl }], updateId }), { deadlineMs: UPDATE_DEADLINE_MS });
       deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
+      if (error instanceof UpdateUnavailable) {
+        deps.log.error('a reveal click could not reach its workflow; the clicker is told to click again', { keyId: key.id, error: (error.last as Error)?.message });
+        return refuse('UNAVAILABLE');
+      }
       const refusal = refusalOf(error);
       if (refusal) return refuse(refusal);
       throw error;

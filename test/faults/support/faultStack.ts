@@ -79,7 +79,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const processes = new Map<Role, KeyopsProcess>();
   const logs = new Map<Role, string[]>();
   const start = async (role: Role, o: { faultPoint?: FaultPoint } = {}): Promise<void> => {
-    const p = await spawnKeyops({ entry: role, env: env(role, o.faultPoint), readyTimeoutMs: 90_000 });
+    const p = await spawnKeyops({ entry: role, env: env(role, o.faultPoint), readyTimeoutMs: 180_000 });
     processes.set(role, p);
     logs.set(role, p.logs);
   };
