@@ -3,7 +3,8 @@
  * channel), reminders, the escalation, and updating every message in place once something
  * changes. Approver messages are regular messages, not ephemeral ones, because only those can be
  * edited later (chat.update); each is stored in approval_messages under an id made of the request,
- * kind, round and recipient, so a retried activity does not post it twice.
+ * kind, round and recipient, so a retried activity does not post it twice; the post itself is made
+ * once under that id (postOnce.ts), so a crash between the post and the row does not either.
  */
 import { recordAudit } from '../db/audit';
 import { eligibleApprovers, type ApprovalPlan, type ApprovalSnapshot } from '../domain/approval';
@@ -12,6 +13,7 @@ import { approvalCardOf, approvalStateOf } from '../bot/views/approvalCard';
 import { buildApprovalReminder, buildApprovalRequest, buildChannelNudge, escalationBanner } from '../bot/views/approvalMessages';
 import { buildRequesterOutcome, buildRequesterStatus } from '../bot/views/requesterMessages';
 import type { ActivityDeps } from './deps';
+import { postMessageOnce } from './postOnce';
 import { MessageGone, type SlackMessage } from './slackGateway';
 
 interface PostOnce {
@@ -33,7 +35,7 @@ export function createApprovalMessageActivities(deps: ActivityDeps) {
     const id = [o.requestId, o.kind, o.round ?? 0, o.recipientId].join(':');
     if (await deps.db.approvalMessage.findUnique({ where: { id }, select: { id: true } })) return;
     const channel = /^[UW]/.test(o.recipientId) ? await deps.slack.openDm({ user: o.recipientId }) : o.recipientId;
-    const posted = await deps.slack.postMessage({ channel, ...o.message, ...(o.threadTs ? { threadTs: o.threadTs } : {}) });
+    const posted = await postMessageOnce(deps, { dedupeKey: `approval:${id}`, channel, message: o.message, ...(o.threadTs ? { threadTs: o.threadTs } : {}) });
     await deps.db.approvalMessage.create({ data: { id, requestId: o.requestId, kind: o.kind, recipientId: o.recipientId, channelId: posted.channel, ts: posted.ts } });
   };
 

@@ -43,7 +43,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       if (!key || key.status !== 'ACTIVE' || key.expiresAt.getTime() !== options.expiresAtMs) return toLifecycleFacts(key);
       const dedupeKey = `expiry_notice:${key.id}:${options.expiresAtMs}:${options.beforeSeconds}`;
       if (await done(dedupeKey)) return toLifecycleFacts(key);
-      await messenger.dm({ userId: key.ownerId, message: buildExpiryNotice({ ...noticeKey(key), expiresAt: key.expiresAt, beforeSeconds: options.beforeSeconds }) });
+      await messenger.dm({ userId: key.ownerId, message: buildExpiryNotice({ ...noticeKey(key), expiresAt: key.expiresAt, beforeSeconds: options.beforeSeconds }), dedupeKey });
       await recordAudit(deps.db, { actorId: 'system', action: 'key.expiry_notice_sent', targetType: 'key', targetId: key.id, source: source(key.id), details: { beforeSeconds: options.beforeSeconds, expiresAt: key.expiresAt.toISOString() }, dedupeKey });
       return toLifecycleFacts(key);
     },
@@ -54,8 +54,8 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       const key = await loadKey(options.keyId);
       const dedupeKey = `expired:${options.keyId}`;
       if (key?.status !== 'EXPIRED' || (await done(dedupeKey))) return toLifecycleFacts(key);
-      // Told first, recorded second: a retry after a crash in between tells again rather than never.
-      await messenger.dm({ userId: key.ownerId, message: buildKeyExpired({ ...noticeKey(key), expiresAt: key.expiresAt }) });
+      // Told first, recorded second: a retry after a crash in between finds the post (postOnce.ts).
+      await messenger.dm({ userId: key.ownerId, message: buildKeyExpired({ ...noticeKey(key), expiresAt: key.expiresAt }), dedupeKey });
       await recordAudit(deps.db, { actorId: 'system', action: 'key.expired', targetType: 'key', targetId: key.id, source: source(key.id), details: { expiresAt: key.expiresAt.toISOString(), ownerTold: true }, dedupeKey });
       home.refresh([key.ownerId]);
       return toLifecycleFacts(key);
@@ -72,7 +72,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       const dedupeKey = `unused_notice:${key.id}:${check.atMs}`;
       if (!(await done(dedupeKey))) {
         const since = new Date(facts.revealedAtMs ?? key.expiresAt.getTime());
-        await messenger.dm({ userId: key.ownerId, message: buildUnusedNotice({ ...noticeKey(key), kind: check.kind, since, lastUsedAt: key.lastUsedAt }) });
+        await messenger.dm({ userId: key.ownerId, message: buildUnusedNotice({ ...noticeKey(key), kind: check.kind, since, lastUsedAt: key.lastUsedAt }), dedupeKey });
         await deps.db.$transaction(async (tx) => {
           await tx.apiKey.update({ where: { id: key.id }, data: { unusedNoticeAt: now } });
           await recordAudit(tx, { actorId: 'system', action: 'key.unused_notice_sent', targetType: 'key', targetId: key.id, source: source(key.id), details: { kind: check.kind, lastUsedAt: key.lastUsedAt?.toISOString() ?? null }, dedupeKey });

@@ -6,17 +6,20 @@
 import { openUrl } from '../domain/sealedUrl';
 import type { ReplyTo } from '../workflows/replyTo';
 import type { ActivityDeps } from './deps';
+import { postMessageOnce } from './postOnce';
 import { ResponseUrlGone, type SlackMessage } from './slackGateway';
 
 export interface Messenger {
-  dm(options: { userId: string; message: SlackMessage }): Promise<void>;
+  /** `dedupeKey`: the notice is posted once under it, whatever crashes (see postOnce.ts). */
+  dm(options: { userId: string; message: SlackMessage; dedupeKey?: string }): Promise<void>;
   reply(options: { userId: string; replyTo: ReplyTo; message: SlackMessage }): Promise<void>;
 }
 
-export function createMessenger(deps: Pick<ActivityDeps, 'slack' | 'log' | 'keyHashSecret'>): Messenger {
-  const dm = async (options: { userId: string; message: SlackMessage }): Promise<void> => {
+export function createMessenger(deps: Pick<ActivityDeps, 'db' | 'slack' | 'log' | 'keyHashSecret'>): Messenger {
+  const dm = async (options: { userId: string; message: SlackMessage; dedupeKey?: string }): Promise<void> => {
     const channel = await deps.slack.openDm({ user: options.userId });
-    await deps.slack.postMessage({ channel, ...options.message });
+    if (options.dedupeKey) await postMessageOnce(deps, { dedupeKey: options.dedupeKey, channel, message: options.message });
+    else await deps.slack.postMessage({ channel, ...options.message });
   };
   /** Bound to the clicker it answers. One that will not open (from before bound seals, or not Slack's) leaves the DM. */
   const openReplyUrl = (sealed: string, userId: string): string | null => {

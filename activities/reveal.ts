@@ -7,8 +7,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordAudit } from '../db/audit';
 import { insertKeyRequest, insertPendingKey, loadDeliveryKey } from '../db/keyRequests';
+import { replaceUnconfirmedKey, storeMintedKey } from '../db/mintedKeys';
 import { reachFaultPoint } from '../runtime/faultPoints';
 import type { ActivityDeps } from './deps';
+import { postMessageOnce } from './postOnce';
 import { isSurfaceGone, openRevealSurface, showOn } from './revealSurface';
 import type { SlackMessage } from './slackGateway';
 import { mintKey, parseKey } from '../domain/keyFormat';
@@ -43,14 +45,18 @@ export function createRevealActivities(deps: ActivityDeps) {
     await tellOwner({ ownerId: key.ownerId, channelId: key.request?.channelId ?? key.ownerId, message: buildKeyNotHidden({ keyId: key.id, name: key.name, maskedKey: key.maskedKey }) });
   };
 
-  /** Owner-only: ephemeral in the channel of the command, or the app's DM when that is refused. */
-  const tellOwner = async (options: { ownerId: string; channelId: string; message: SlackMessage }): Promise<void> => {
+  /**
+   * Owner-only: ephemeral in the channel of the command, or the app's DM when that is refused (made
+   * once under `dedupeKey`; an ephemeral message cannot be, see postOnce.ts).
+   */
+  const tellOwner = async (options: { ownerId: string; channelId: string; message: SlackMessage; dedupeKey?: string }): Promise<void> => {
     try {
       await deps.slack.postEphemeral({ channel: options.channelId, user: options.ownerId, ...options.message });
     } catch (error) {
       deps.log.warn('ephemeral message refused; sending a DM instead', { channelId: options.channelId, error: (error as Error).message });
       const dm = await deps.slack.openDm({ user: options.ownerId });
-      await deps.slack.postMessage({ channel: dm, ...options.message });
+      if (options.dedupeKey) await postMessageOnce(deps, { dedupeKey: options.dedupeKey, channel: dm, message: options.message });
+      else await deps.slack.postMessage({ channel: dm, ...options.message });
     }
   };
 
@@ -70,7 +76,7 @@ export function createRevealActivities(deps: ActivityDeps) {
       lifetimeSeconds: key.request?.lifetimeSeconds ?? 0,
       revealWindowEndsAt: new Date(offeredAt.getTime() + deps.policy.reveal.window * 1000),
     });
-    await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message });
+    await tellOwner({ ownerId: key.ownerId, channelId: options.channelId, message, dedupeKey });
     await recordAudit(deps.db, { actorId: 'system', action: 'key.reveal_offered', targetType: 'key', targetId: key.id, source: `workflow:${key.request?.workflowId ?? ''}`, dedupeKey });
   };
 
@@ -126,14 +132,12 @@ export function createRevealActivities(deps: ActivityDeps) {
       const expiresAt = new Date(now.getTime() + (key.request?.lifetimeSeconds ?? 0) * 1000);
       // Active before it is shown: the owner may use the key the moment it appears. If Slack
       // refuses the message, the key goes back to pending and its hash is dropped, so a key nobody
-      // saw is valid for at most the length of one HTTP call.
+      // saw is valid for at most the length of one HTTP call. A key that may already be on screen
+      // is kept, revoked, so verification still names it (see db/mintedKeys.ts).
       const keyHash = hashKey({ key: plaintext, secret: deps.keyHashSecret });
-      // Conditional: a revocation that commits while this runs must win, not be overwritten.
-      const activated = await deps.db.apiKey.updateMany({
-        where: { id: key.id, status: { in: ['PENDING_REVEAL', 'ACTIVE'] } },
-        data: { keyHash, maskedKey, status: 'ACTIVE', revealedAt: now, expiresAt },
-      });
-      if (activated.count === 0) return revokedMeanwhile();
+      const minted = { keyId: key.id, keyHash, maskedKey, now, expiresAt };
+      const stored = replaces ? (await replaceUnconfirmedKey(deps.db, { ...minted, workflowId: key.request?.workflowId ?? '' })) !== null : await storeMintedKey(deps.db, minted);
+      if (!stored) return revokedMeanwhile();
       const message = buildRevealedKey({ keyId: key.id, name: key.name, environment: key.environment, scopes: key.scopes, plaintext, maskedKey, expiresAt, displaySeconds: deps.displaySeconds, exampleUrl: deps.policy.quickStart.exampleUrl, replaces });
       try {
         await showOn(deps, surface, message, { hidden: false });

@@ -1,13 +1,15 @@
 /**
  * What follows a committed revocation (see workflows/revocation.ts). The notice is idempotent: an
  * audit row with a dedupe key marks it sent, so a retried activity or a second run of the
- * workflow does not DM the owner twice.
+ * workflow does not DM the owner twice, and the post itself is made once under the same key
+ * (postOnce.ts), so a crash between the post and the audit row does not either.
  */
 import { recordAudit } from '../db/audit';
 import { KEY_FACTS } from '../db/revocations';
 import { buildRevokedNotice } from '../bot/views/revokeMessages';
 import { revocationWorkflowId } from '../workflows/revocation';
 import type { ActivityDeps } from './deps';
+import { postMessageOnce } from './postOnce';
 
 export function createRevocationActivities(deps: ActivityDeps) {
   return {
@@ -34,7 +36,7 @@ export function createRevocationActivities(deps: ActivityDeps) {
       if (!first) return;
       const message = buildRevokedNotice({ keys, actorId: first.revokedBy ?? 'system', reason: first.revokedReason ?? '' });
       const dm = await deps.slack.openDm({ user: options.ownerId });
-      await deps.slack.postMessage({ channel: dm, ...message });
+      await postMessageOnce(deps, { dedupeKey, channel: dm, message });
       await recordAudit(deps.db, {
         actorId: 'system',
         action: 'key.revocation_notified',

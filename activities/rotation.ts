@@ -58,7 +58,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       });
       const old = await loadKey(options.keyId);
       if (old?.graceEndsAt && (await done(dedupeKey)) && !(await done(`told:${dedupeKey}`))) {
-        await messenger.dm({ userId: old.ownerId, message: buildGraceStarted({ ...found.pair, keyId: old.id, graceEndsAt: old.graceEndsAt }) });
+        await messenger.dm({ userId: old.ownerId, message: buildGraceStarted({ ...found.pair, keyId: old.id, graceEndsAt: old.graceEndsAt }), dedupeKey: `told:${dedupeKey}` });
         await audit({ keyId: old.id, actorId: 'system', action: 'key.rotation_owner_told', details: { what: 'grace_started' }, dedupeKey: `told:${dedupeKey}` });
       }
       home.refresh([found.old.ownerId]);
@@ -70,7 +70,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       if (!key) return null;
       const dedupeKey = `rotation_abandoned:${options.newKeyId}`;
       if (!(await done(dedupeKey))) {
-        await messenger.dm({ userId: key.ownerId, message: buildRotationAbandoned({ old: noticeKey(key), outcome: options.outcome }) });
+        await messenger.dm({ userId: key.ownerId, message: buildRotationAbandoned({ old: noticeKey(key), outcome: options.outcome }), dedupeKey });
         await audit({ keyId: key.id, actorId: 'system', action: 'key.rotation_abandoned', details: { newKeyId: options.newKeyId, outcome: options.outcome }, dedupeKey });
       }
       home.refresh([key.ownerId]);
@@ -83,7 +83,7 @@ export function createRotationActivities(deps: ActivityDeps) {
       const dedupeKey = `rotation_check:${options.keyId}:${options.graceEndsAtMs}`;
       if (await done(dedupeKey)) return toLifecycleFacts(found.old);
       const message = buildRotationCheck({ ...found.pair, keyId: options.keyId, graceEndsAt: new Date(options.graceEndsAtMs), now: deps.clock(), extendBySeconds: options.graceSeconds });
-      await messenger.dm({ userId: found.old.ownerId, message });
+      await messenger.dm({ userId: found.old.ownerId, message, dedupeKey });
       const lastUsed = { old: found.old.lastUsedAt?.toISOString() ?? null, new: found.fresh.lastUsedAt?.toISOString() ?? null };
       await audit({ keyId: options.keyId, actorId: 'system', action: 'key.rotation_check_sent', details: { newKeyId: options.newKeyId, lastUsed }, dedupeKey });
       return toLifecycleFacts(found.old);

@@ -14,8 +14,16 @@ export interface SlackMessage {
 
 export interface SlackGateway {
   postEphemeral(options: { channel: string; user: string } & SlackMessage): Promise<void>;
-  /** `threadTs` posts a reply in that message's thread. */
-  postMessage(options: { channel: string; threadTs?: string } & SlackMessage): Promise<{ channel: string; ts: string }>;
+  /**
+   * `threadTs` posts a reply in that message's thread. `dedupeKey` goes into the message's metadata,
+   * where findPosted() finds it again (see postOnce.ts).
+   */
+  postMessage(options: { channel: string; threadTs?: string; dedupeKey?: string } & SlackMessage): Promise<{ channel: string; ts: string }>;
+  /**
+   * The message the app posted with this dedupe key (conversations.history, or .replies in a thread,
+   * with metadata), looking back to `since`; null when there is none.
+   */
+  findPosted(options: { channel: string; threadTs?: string; dedupeKey: string; since: Date }): Promise<{ channel: string; ts: string } | null>;
   /** Replaces a regular (non-ephemeral) message the app posted; throws `MessageGone` when it no longer exists. */
   updateMessage(options: { channel: string; ts: string } & SlackMessage): Promise<void>;
   openDm(options: { user: string }): Promise<string>;
@@ -62,6 +70,9 @@ export class MessageGone extends Error {
   }
 }
 
+/** The metadata event type of keyops's posts (Slack's convention: snake_case, app-specific). */
+const POST_EVENT_TYPE = 'keyops_post';
+
 const GONE_ERRORS = new Set(['message_not_found', 'channel_not_found', 'cant_update_message', 'is_archived']);
 
 /** Where Slack's response_urls live. */
@@ -96,8 +107,18 @@ export function createSlackGateway(options: { botToken?: string; apiUrl?: string
       await web().chat.postEphemeral({ channel: o.channel, user: o.user, text: o.text, blocks: o.blocks });
     },
     async postMessage(o) {
-      const result = await web().chat.postMessage({ channel: o.channel, text: o.text, blocks: o.blocks, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+      const metadata = o.dedupeKey ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { dedupe_key: o.dedupeKey } } } : {};
+      const result = await web().chat.postMessage({ channel: o.channel, text: o.text, blocks: o.blocks, ...(o.threadTs ? { thread_ts: o.threadTs } : {}), ...metadata });
       return { channel: String(result.channel), ts: String(result.ts) };
+    },
+    async findPosted(o) {
+      const oldest = (o.since.getTime() / 1000).toFixed(6);
+      // The newest page is enough: the message was posted moments before the crash that lost its answer.
+      const page = o.threadTs
+        ? await web().conversations.replies({ channel: o.channel, ts: o.threadTs, oldest, include_all_metadata: true, limit: 200 })
+        : await web().conversations.history({ channel: o.channel, oldest, include_all_metadata: true, limit: 200 });
+      const found = (page.messages ?? []).find((m) => m.metadata?.event_type === POST_EVENT_TYPE && (m.metadata.event_payload as { dedupe_key?: unknown } | undefined)?.dedupe_key === o.dedupeKey);
+      return found?.ts ? { channel: o.channel, ts: found.ts } : null;
     },
     async updateMessage(o) {
       try {

@@ -1,5 +1,5 @@
 /**
- * chat.*, conversations.open, conversations.info, users.info, auth.test and usergroups.users.list.
+ * chat.*, conversations.open, .info, .history and .replies, users.info, auth.test and usergroups.users.list.
  *
  * Each handler answers with the fields keyops is likely to read in real Slack
  * responses (ts, channel, message_ts, ...) and with Slack's error codes, so
@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { APP_ID, BOT_ID, BOT_USER_ID, slackError, str, userName, type ApiContext, type Handler } from './context';
 import { dmChannelFor, isChannelId, isUserId } from './ids';
+import { isObj } from './limits';
 import { validateMessage } from './surfaces';
 import type { ChannelMessage, Obj, SlackError } from './types';
 
@@ -19,12 +20,20 @@ function resolvePostChannel(raw: unknown): string | undefined {
   return isChannelId(id) ? id : undefined;
 }
 
-export function messageJson(m: ChannelMessage, teamId: string): Obj {
+export function messageJson(m: ChannelMessage, teamId: string, o: { metadata?: boolean } = {}): Obj {
   return {
     type: 'message', text: m.text, user: BOT_USER_ID, bot_id: BOT_ID, app_id: APP_ID, team: teamId, ts: m.ts,
     ...(m.blocks.length > 0 && { blocks: m.blocks }),
     ...(m.threadTs !== undefined && { thread_ts: m.threadTs }),
+    ...(o.metadata === true && m.metadata !== undefined && { metadata: m.metadata }),
   };
+}
+
+/** Slack's message metadata: an event_type and an object payload; anything else is refused. */
+function metadataOf(raw: unknown): Obj | SlackError | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!isObj(raw) || typeof raw.event_type !== 'string' || !isObj(raw.event_payload)) return slackError('invalid_metadata_format');
+  return { event_type: raw.event_type, event_payload: raw.event_payload };
 }
 
 const postMessage: Handler = (args, ctx) => {
@@ -33,7 +42,9 @@ const postMessage: Handler = (args, ctx) => {
   const invalid = validateMessage(args);
   if (invalid) return invalid;
   const threadTs = str(args.thread_ts);
-  const message = ctx.state.postChannel(channel, args, 'api', threadTs === undefined ? {} : { threadTs });
+  const metadata = metadataOf(args.metadata);
+  if (metadata && 'ok' in metadata) return metadata;
+  const message = ctx.state.postChannel(channel, args, 'api', { ...(threadTs !== undefined && { threadTs }), ...(metadata && { metadata }) });
   return { ok: true, channel, ts: message.ts, message: messageJson(message, ctx.teamId) };
 };
 
@@ -87,6 +98,37 @@ const conversationsOpen: Handler = (args) => {
   if (users.length === 1 && only !== undefined) return { ok: true, channel: { id: dmChannelFor(only), is_im: true, user: only } };
   const digest = createHash('sha1').update([...users].sort().join(',')).digest('hex').slice(0, 10).toUpperCase();
   return { ok: true, channel: { id: `G${digest}`, is_mpim: true } };
+};
+
+const asTs = (raw: unknown): number | undefined => (str(raw) === undefined ? undefined : Number(str(raw)));
+
+/**
+ * conversations.history: the channel's top-level messages, newest first, within `oldest`/`latest`
+ * (exclusive, as Slack's default), in one page of `limit`; metadata only with `include_all_metadata`.
+ */
+const conversationsHistory: Handler = (args, ctx) => {
+  const channel = str(args.channel);
+  if (channel === undefined || !isChannelId(channel)) return slackError('channel_not_found');
+  const oldest = asTs(args.oldest) ?? 0;
+  const latest = asTs(args.latest) ?? Infinity;
+  const limit = Number(args.limit ?? 100) || 100;
+  const metadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  const messages = ctx.state.channelMessages
+    .filter((m) => m.channelId === channel && !m.deleted && (m.threadTs === undefined || m.threadTs === m.ts) && Number(m.ts) > oldest && Number(m.ts) < latest)
+    .sort((a, b) => Number(b.ts) - Number(a.ts));
+  return { ok: true, messages: messages.slice(0, limit).map((m) => messageJson(m, ctx.teamId, { metadata })), has_more: messages.length > limit, response_metadata: { next_cursor: '' } };
+};
+
+/** conversations.replies: a thread's parent and its replies, oldest first. */
+const conversationsReplies: Handler = (args, ctx) => {
+  const channel = str(args.channel);
+  const ts = str(args.ts);
+  if (channel === undefined || !isChannelId(channel)) return slackError('channel_not_found');
+  const parent = ts === undefined ? undefined : ctx.state.findChannelMessage(channel, ts);
+  if (!parent) return slackError('thread_not_found');
+  const metadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  const thread = ctx.state.channelMessages.filter((m) => m.channelId === channel && !m.deleted && (m === parent || m.threadTs === ts)).sort((a, b) => Number(a.ts) - Number(b.ts));
+  return { ok: true, messages: thread.map((m) => messageJson(m, ctx.teamId, { metadata })), has_more: false, response_metadata: { next_cursor: '' } };
 };
 
 /** A channel's name is its id in lower case (as the driver names it in commands). */
@@ -160,6 +202,8 @@ export const chatMethods: Record<string, Handler> = {
   'chat.delete': remove,
   'conversations.open': conversationsOpen,
   'conversations.info': conversationsInfo,
+  'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'users.info': usersInfo,
   'auth.test': authTest,
   'usergroups.users.list': usergroupUsers,

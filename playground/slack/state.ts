@@ -53,13 +53,14 @@ export class SlackState {
 
   // ---- messages -------------------------------------------------------------
 
-  postChannel(channelId: string, source: Obj, via: PostedVia, extra: { threadTs?: string; responseUrl?: string } = {}): ChannelMessage {
+  postChannel(channelId: string, source: Obj, via: PostedVia, extra: { threadTs?: string; responseUrl?: string; metadata?: Obj } = {}): ChannelMessage {
     const ts = this.tsFactory.next(this.now());
     const content = contentOf(source);
     const message: ChannelMessage = {
       kind: 'channel', id: ts, ts, channelId, ...content, history: [{ ...content, at: this.now() }], deleted: false, postedVia: via,
       ...(extra.threadTs !== undefined && { threadTs: extra.threadTs }),
       ...(extra.responseUrl !== undefined && { responseUrl: extra.responseUrl }),
+      ...(extra.metadata !== undefined && { metadata: extra.metadata }),
     };
     this.channelMessages.push(message);
     this.changed();

@@ -96,6 +96,8 @@ interface MessageBase {
 export interface ChannelMessage extends MessageBase {
   kind: 'channel';
   threadTs?: string;
+  /** chat.postMessage's `metadata` (event_type, event_payload), returned by history reads that ask for it. */
+  metadata?: Obj;
 }
 
 export interface EphemeralMessage extends MessageBase {

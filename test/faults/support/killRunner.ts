@@ -29,7 +29,7 @@ export async function runKillScenario(s: FaultStack, scenario: KillScenario, use
   const known = found.filter((v) => scenario.knownGaps?.some((re) => re.test(v)));
   const violations = found.filter((v) => !known.includes(v));
   if (result.silent) violations.push(result.outcome);
-  const outcome = violations.length ? `FAILED: ${violations.join('; ')}` : known.length ? `KNOWN GAP: ${known.join('; ')}` : result.outcome;
+  const outcome = violations.length ? `FAILED: ${violations.join('; ')}` : known.length ? `${result.outcome}; known gap: ${known.join('; ')}` : result.outcome;
   recordFault({ fault: `kill -9 ${who}`, step: scenario.step, outcome: `${outcome} (down ${(result.downtimeMs / 1000).toFixed(1)} s)`, recoveryMs: result.recoveryMs });
   return violations;
 }

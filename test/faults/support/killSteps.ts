@@ -47,6 +47,17 @@ export async function revealRecorded(s: FaultStack, userId: string): Promise<voi
   }
 }
 
+/** Resolves with the moment the owner's revocation notice was recorded as sent (the audit row). */
+export async function revocationNoticeRecorded(s: FaultStack, userId: string): Promise<number> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const row = await s.db.auditEvent.findFirst({ where: { action: 'key.revocation_notified', targetId: userId }, select: { at: true } });
+    if (row) return row.at.getTime();
+    if (Date.now() > deadline) throw new Error(`${userId}'s revocation notice was never recorded`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Resolves once the approver's and the requester's messages are recorded (posting is one step, recording the next). */
 export async function approvalMessagesRecorded(s: FaultStack, requesterId: string, approverId: string): Promise<void> {
   const deadline = Date.now() + 60_000;
