@@ -2,11 +2,21 @@
  * With TEMPORAL_CODEC_KEYS, what keyops sends Temporal is ciphertext: after a real journey (request,
  * reveal, display expiry) on a real Temporal server, its histories hold no name, reason or Slack
  * user id. Operators still read them through the codec endpoint, which refuses anyone without its
- * token and answers the Temporal UI's origin for CORS.
+ * token and answers the Temporal UI's origin for CORS. The encrypted histories replay on today's
+ * workflow code through the codec, and cannot be replayed without it.
+ *
+ * RECORD_ENCRYPTED_HISTORIES=<dir> writes the journey's histories there, as the encrypted fixtures of
+ * test/workflows/replay.test.ts were recorded.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
-import { CODEC_ENDPOINT_TOKEN, startHarness, type Harness } from '../support/keyopsHarness';
+import { AesGcmPayloadCodec } from '../../temporal/payloadCodec';
+import { CODEC_ENDPOINT_TOKEN, CODEC_KEYS, startHarness, type Harness } from '../support/keyopsHarness';
+import { workflowBundle } from '../support/temporal';
 
 const NAME = 'Zebra ledger exporter';
 const REASON = 'nightly reconciliation with the bank';
@@ -86,4 +96,31 @@ it('keeps names, reasons and user ids out of workflow histories, and lets operat
   expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
   const otherOrigin = await fetch(`${h.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.test' } });
   expect(otherOrigin.headers.get('access-control-allow-origin')).toBeNull();
+}, 120_000);
+
+it('replays its encrypted histories on the current workflow code with the codec, and not without it', async () => {
+  const histories: Array<{ workflowId: string; type: string; history: temporal.api.history.v1.IHistory }> = [];
+  for await (const wf of h.temporal.client.workflow.list()) {
+    const handle = h.temporal.client.workflow.getHandle(wf.workflowId, wf.runId);
+    const description = await handle.describe();
+    // A replay needs a finished history: the key's lifecycle sleeps until expiry and is still open.
+    if (description.status.name === 'RUNNING') continue;
+    histories.push({ workflowId: wf.workflowId, type: wf.type, history: await handle.fetchHistory() });
+  }
+  expect(histories.length).toBeGreaterThan(0);
+
+  const bundle = await workflowBundle();
+  const withCodec = { workflowBundle: bundle, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(CODEC_KEYS)] } };
+  for (const { workflowId, history } of histories) {
+    await expect(Worker.runReplayHistory(withCodec, history, workflowId)).resolves.toBeUndefined();
+    // Without the key the workflow's own input cannot be read: the replay fails, it does not pass by accident.
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId)).rejects.toThrow();
+  }
+
+  const recordTo = process.env.RECORD_ENCRYPTED_HISTORIES;
+  if (recordTo) {
+    for (const { type, history } of histories) {
+      writeFileSync(path.join(recordTo, `${type}-self-service-encrypted-v1.json`), `${JSON.stringify(temporal.api.history.v1.History.fromObject(history).toJSON(), null, 2)}\n`);
+    }
+  }
 }, 120_000);

@@ -17,13 +17,14 @@ import { createTestDatabase, type TestDatabase } from './databases';
 import { createSlackDriver, startFakeSlack, type FakeSlack, type SlackDriver } from '../../playground/slack';
 import { startFakeSocketMode, type FakeSocketMode } from './fakeSocketMode';
 import { createDevServerEnv, workflowBundle } from './temporal';
+import { CODEC_KEYS } from './codecKeys';
 import { mintStoredKey } from './seedKeys';
+
+export { CODEC_KEYS };
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
 export const KEY_HASH_SECRET = 'test-key-hash-secret-0123456789abcdef';
-/** TEMPORAL_CODEC_KEYS's value for tests: one fixed 32-byte key, id test1. */
-export const CODEC_KEYS = [{ id: 'test1', key: Buffer.alloc(32, 7) }];
 export const CODEC_ENDPOINT_TOKEN = 'test-codec-endpoint-token-0123';
 
 export interface SeededKey {
