@@ -120,6 +120,13 @@ describe('deploy/kubernetes', () => {
     }
   });
 
+  it('encrypts workflow payloads in every role: TEMPORAL_CODEC_KEYS comes from the Secret and is required', () => {
+    for (const d of deployments) {
+      const codec = (main(d).env ?? []).find((e) => e.name === 'TEMPORAL_CODEC_KEYS');
+      expect({ role: role(d), from: codec?.valueFrom?.secretKeyRef }).toEqual({ role: role(d), from: { name: 'keyops', key: 'TEMPORAL_CODEC_KEYS' } });
+    }
+  });
+
   it('mounts the policy ConfigMap where POLICY_FILE points, and ships policy.example.yaml in it word for word', () => {
     const policy = kubernetesResources().find((r) => r.metadata.name === 'keyops-policy') as unknown as { data: Record<string, string> };
     const example = readFileSync(path.join(ROOT, 'policy.example.yaml'), 'utf8');
