@@ -50,22 +50,12 @@ describe('ackFirst', () => {
     expect(order.slice(2).sort()).toEqual(['work fast', 'work slow']);
   });
 
-  it('lets the work go on after the longest wait even when another request never acks', async () => {
+  it.each([
+    ['after the longest wait even when another request never acks', 20, undefined],
+    ["once Slack would have given up on the other request's ack", 600_000, 20],
+  ] as const)('lets the work go on %s', async (_, maxWaitMs, deadlineMs) => {
     const order: string[] = [];
-    const { app, deliver } = appWith(20);
-    app.command('/apikey', async ({ command: c, ack }) => {
-      if (c.text === 'stuck') return new Promise<void>(() => undefined);
-      await ack();
-      order.push(`work ${c.text}`);
-    });
-    void deliver(command('stuck', order));
-    await deliver(command('fast', order));
-    expect(order).toEqual(['ack fast', 'work fast']);
-  });
-
-  it("stops waiting for a request's ack once Slack would have given up on it", async () => {
-    const order: string[] = [];
-    const { app, deliver } = appWith(600_000, 20);
+    const { app, deliver } = appWith(maxWaitMs, deadlineMs);
     app.command('/apikey', async ({ command: c, ack }) => {
       if (c.text === 'stuck') return new Promise<void>(() => undefined);
       await ack();
