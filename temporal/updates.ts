@@ -10,7 +10,7 @@
  * runs one update per id in a workflow, so a retry never applies it twice) until it goes through
  * or `deadlineMs` passes; then the caller tells the person.
  */
-import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 /** gRPC status codes (numeric, as @grpc/grpc-js defines them) worth another try. */
 const DEADLINE_EXCEEDED = 4;
@@ -34,16 +34,27 @@ export function isTransientUpdateError(error: unknown): boolean {
   return grpc.code === UNAVAILABLE || grpc.code === DEADLINE_EXCEEDED || grpc.code === RESOURCE_EXHAUSTED;
 }
 
-/** Runs `send` (an update with a fixed update id) until it settles otherwise than transiently. */
-export async function sendUpdateRetrying<T>(send: () => Promise<T>, options: { deadlineMs: number }): Promise<T> {
+/**
+ * Runs `send` (an update with a fixed update id) until it settles otherwise than transiently.
+ * `notYet` names refusals that mean the workflow has not caught up with what the clicker sees (it
+ * is replaying after a restart, or an activity that already posted the message has not reported
+ * back): a refused update is not recorded, so the same id can be sent again.
+ */
+export async function sendUpdateRetrying<T>(send: () => Promise<T>, options: { deadlineMs: number; notYet?: (error: unknown) => boolean }): Promise<T> {
   const deadline = Date.now() + options.deadlineMs;
   for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 4000)) {
     try {
       return await send();
     } catch (error) {
-      if (!isTransientUpdateError(error)) throw error;
+      if (!isTransientUpdateError(error) && !options.notYet?.(error)) throw error;
       if (Date.now() + delayMs > deadline) throw new UpdateUnavailable(error);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+/** A validator's refusal by its code (the error message the workflow threw). */
+export function refusalCode(error: unknown): string | null {
+  if (!(error instanceof WorkflowUpdateFailedError)) return null;
+  return (error.cause as Error | undefined)?.message ?? null;
 }

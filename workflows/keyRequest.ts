@@ -110,16 +110,26 @@ export const phaseQuery = defineQuery<KeyRequestPhase>('phase');
 export const keyRevokedSignal = defineSignal('keyRevoked');
 
 export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyRequestPhase> {
-  let phase: KeyRequestPhase = 'recording';
+  // First, before any handler can run: the rule for a click's response_url is fixed for the run,
+  // and so is the way the offer goes out.
+  const boundSeals = patched(BOUND_SEALS);
+  const legacy = boundSeals ? {} : { legacy: true };
+  // Someone waits on every step up to the key (the requester after submitting, or after an
+  // approver's click): local activities, without a server round trip per step, and as few steps
+  // as possible. Runs started before the one-step offer keep their three steps.
+  const oneStepOffer = patched(ONE_STEP_OFFER);
+  const offerFirst = oneStepOffer && !input.needsApproval;
+
+  // A one-step offer is open from the start. It goes out inside the workflow's first task, so a
+  // click can reach a worker together with that task (the worker that posted the offer died before
+  // reporting it); the SDK validates such a click as soon as the handler below is registered,
+  // before the code that follows runs, and must find the offer open.
+  let phase: KeyRequestPhase = offerFirst ? 'offered' : 'recording';
   let click: RevealArgs | null = null;
   let revoked = false;
   // Handlers change the phase between awaits; read it through a function so TypeScript does not
   // narrow it to the last value assigned here.
   const phaseNow = (): KeyRequestPhase => phase;
-
-  // First, before any handler can run: the rule for a click's response_url is fixed for the run.
-  const boundSeals = patched(BOUND_SEALS);
-  const legacy = boundSeals ? {} : { legacy: true };
   setHandler(phaseQuery, () => phase);
   setHandler(keyRevokedSignal, () => {
     revoked = true;
@@ -136,17 +146,14 @@ export async function keyRequestWorkflow(input: KeyRequestInput): Promise<KeyReq
 
   const approval = setUpApproval(input);
 
-  // Someone waits on every step up to the key (the requester after submitting, or after an
-  // approver's click): local activities, without a server round trip per step, and as few steps
-  // as possible. Runs started before the one-step offer keep their three steps.
-  const oneStepOffer = patched(ONE_STEP_OFFER);
-  if (input.needsApproval || !oneStepOffer) await storeNow.recordKeyRequest(input);
+  if (!offerFirst) await storeNow.recordKeyRequest(input);
   const deliver = async (): Promise<void> => {
     if (oneStepOffer) {
       // Open before the offer goes out: its button works as soon as Slack shows it, which can be
       // before the activity reports back. No key exists before this step, so none can have been
-      // revoked; the activity checks the store before it posts.
-      phase = 'offered';
+      // revoked; the activity checks the store before it posts. (Without an approval it is open
+      // already, and a click may have been taken.)
+      if (phaseNow() !== 'revealing') phase = 'offered';
       await interactive.createAndOfferKey(input);
       return;
     }

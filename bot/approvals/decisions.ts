@@ -7,11 +7,12 @@
  * cases without a round trip, and they add one thing the workflow cannot know: whether the clicker
  * is still in the approver group today, not just when the request was made.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { approvalRequirements, approverIdsOf } from '../../domain/approval';
 import { REQUEST_ID_RE } from '../../domain/ids';
+import { refusalCode, sendUpdateRetrying, UpdateUnavailable } from '../../temporal/updates';
 import { APPROVAL_REFUSALS, type ApprovalRefusal, type DecisionResult } from '../../workflows/approval';
 import type { BotDeps } from '../deps';
 import type { Refusal } from '../views/approvalReplies';
@@ -78,19 +79,33 @@ export async function checkClick(options: { deps: BotDeps; requestId: unknown; u
   return refusal ? { ok: false, refusal, request } : { ok: true, request };
 }
 
-/** Sends the update; a refusal by its validator comes back as a value, anything else throws. */
+/**
+ * How long a decision waits for a workflow that cannot take it yet (Temporal restarting, or the
+ * workflow replaying after a worker restart); past it the clicker is asked to click again.
+ */
+export const DECISION_DEADLINE_MS = 45_000;
+
+/**
+ * Sends the update; a refusal by its validator comes back as a value, anything else throws.
+ * NOT_READY is sent again until the deadline: the store says the request is pending and the click
+ * came from a message posted after the plan was made, so the workflow has not caught up yet.
+ */
 export async function sendDecision(options: {
   deps: BotDeps;
   request: StoredRequest;
   run: (handle: WorkflowHandle) => Promise<DecisionResult>;
 }): Promise<{ ok: true; result: DecisionResult } | { ok: false; refusal: Refusal; request: StoredRequest }> {
+  const handle = options.deps.temporal.workflow.getHandle(options.request.workflowId);
   try {
-    return { ok: true, result: await options.run(options.deps.temporal.workflow.getHandle(options.request.workflowId)) };
+    const result = await sendUpdateRetrying(() => options.run(handle), { deadlineMs: DECISION_DEADLINE_MS, notYet: (error) => refusalCode(error) === 'NOT_READY' });
+    return { ok: true, result };
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const code = (error.cause as Error | undefined)?.message ?? '';
-      if ((APPROVAL_REFUSALS as readonly string[]).includes(code)) return { ok: false, refusal: code as ApprovalRefusal, request: await reload(options) };
+    if (error instanceof UpdateUnavailable) {
+      options.deps.log.error('an approval click could not reach its workflow; the clicker is told to click again', { requestId: options.request.id, error: (error.last as Error)?.message });
+      return { ok: false, refusal: refusalCode(error.last) === 'NOT_READY' ? 'NOT_READY' : 'UNAVAILABLE', request: options.request };
     }
+    const code = refusalCode(error);
+    if (code !== null && (APPROVAL_REFUSALS as readonly string[]).includes(code)) return { ok: false, refusal: code as ApprovalRefusal, request: await reload(options) };
     // The workflow ended between the check and the click: the store says how.
     if (error instanceof WorkflowNotFoundError) {
       const request = await reload(options);

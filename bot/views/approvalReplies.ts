@@ -3,7 +3,8 @@ import type { ApprovalRefusal, DecisionResult } from '../../workflows/approval';
 import { plainSummary, type ApprovalCard } from './approvalCard';
 import { mention } from './format';
 
-export type Refusal = ApprovalRefusal | 'GONE';
+/** The workflow's refusals, and two only the bot can give: the request is gone, or Temporal could not take the click in time. */
+export type Refusal = ApprovalRefusal | 'GONE' | 'UNAVAILABLE';
 
 export interface RefusalContext {
   /** Who already decided, for "already approved by …". */
@@ -15,6 +16,8 @@ export function refusalText(refusal: Refusal, context: RefusalContext = { decide
   switch (refusal) {
     case 'GONE':
       return 'This request no longer exists.';
+    case 'UNAVAILABLE':
+      return 'keyops could not record your click just now (it is restarting), so nothing changed. Click again in a minute.';
     case 'NOT_PENDING':
       return 'This request did not need approval.';
     case 'NOT_READY':

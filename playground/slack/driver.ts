@@ -56,7 +56,14 @@ export interface ClickButtonOptions {
 export interface ClickResult extends DriverResponse { responseUrl?: string; triggerId: string }
 
 export interface SubmitViewOptions { userId: string; view: FakeView; values: Record<string, unknown>; retryNum?: number }
-export interface SubmitResult extends DriverResponse { triggerId: string }
+export interface SubmitResult extends DriverResponse {
+  triggerId: string;
+  /** The answer came after Slack's 3 seconds: Slack showed the user an error and ignored it. */
+  late?: boolean;
+}
+
+/** Slack waits this long for the answer to a view submission, then shows an error and drops the answer. */
+export const VIEW_SUBMISSION_DEADLINE_MS = 3000;
 
 export interface RawOptions {
   body: string;
@@ -216,8 +223,11 @@ export class SlackDriver {
       token: VERIFICATION_TOKEN, trigger_id: triggerId, view: viewJson(view, this.teamId, values), response_urls: [],
       is_enterprise_install: false, enterprise: null,
     };
+    const sentAt = Date.now();
     const res = await this.postForm({ payload: JSON.stringify(payload) }, o.retryNum);
     this.fake.recordAck({ kind: 'view_submission', status: res.status, body: res.body });
+    // As Slack does: a late answer is not applied; the modal stays open with a connection error.
+    if (Date.now() - sentAt > VIEW_SUBMISSION_DEADLINE_MS) return { ...res, triggerId, late: true };
     applySubmissionAck(this.fake, view, res.status, res.body, res.json);
     return { ...res, triggerId };
   }

@@ -107,6 +107,36 @@ describe('approvals', () => {
     expect(audit).toMatchObject({ actorId: 'U0BEN', details: { reason: 'Use the staging key until the review is done.' } });
   });
 
+  it('takes a Deny and an Approve while the worker is down: the modal answers in time, and both count when it is back', async () => {
+    const denied = newRequester();
+    const approved = newRequester();
+    const denyId = await askForKey(h, { userId: denied, name: 'Worker away deny' });
+    const approveId = await askForKey(h, { userId: approved, name: 'Worker away approve' });
+    const ben = await approverMessage(h, 'U0BEN', denyId);
+    const ana = await approverMessage(h, 'U0ANA', approveId);
+    await h.driver.clickButtonInMessage({ userId: 'U0BEN', message: ben, actionText: 'Deny' });
+    const modal = await h.fake.waitFor(() => h.fake.openViewFor('U0BEN'));
+
+    await h.stopWorker();
+    try {
+      const submitted = await h.driver.submitView({ userId: 'U0BEN', view: modal, values: { [DenyBlocks.reason]: 'Not during the change freeze.' } });
+      // Answered within Slack's 3 seconds (the fake drops a later answer, as Slack does).
+      expect(submitted.late).toBeUndefined();
+      expect(submitted.json).toMatchObject({ response_action: 'update' });
+      expect(JSON.stringify(h.fake.openViewFor('U0BEN')?.blocks)).toContain('Recording your denial');
+      const click = await h.driver.clickButtonInMessage({ userId: 'U0ANA', message: ana, actionText: 'Approve' });
+      expect(click.status).toBe(200);
+    } finally {
+      await h.startWorker();
+    }
+
+    await h.fake.waitFor(() => JSON.stringify(h.fake.openViewFor('U0BEN')?.blocks ?? []).includes('Denied.') || undefined, { timeoutMs: 60_000 });
+    expect((await replyTo('U0ANA', 'You approved "Worker away approve"')).text).toContain('They get their key now');
+    expect(await h.db.keyRequest.findUniqueOrThrow({ where: { id: denyId }, include: { decisions: true } })).toMatchObject({ status: 'DENIED', decisions: [{ approverId: 'U0BEN', decision: 'DENY', reason: 'Not during the change freeze.' }] });
+    await eventually(() => h.db.keyRequest.findFirst({ where: { id: approveId, status: { in: ['APPROVED', 'FULFILLED'] } } }), { what: 'the approval to be recorded' });
+    await revealOffer(h, approved);
+  });
+
   it('refuses the requester approving their own request, and an outsider, with an explanation and an audit record', async () => {
     const requestId = await askForKey(h, { userId: 'U0SELF', name: 'Self service' });
     const ana = await approverMessage(h, 'U0ANA', requestId);

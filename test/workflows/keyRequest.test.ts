@@ -162,6 +162,25 @@ describe('keyRequestWorkflow', () => {
     expect(phase).toBe('display_expired');
   });
 
+  it('takes a click that reaches the workflow together with its first task (the worker died while posting the offer)', async () => {
+    // The offer goes out inside the workflow's first task; a worker killed before it reports that
+    // task leaves a history with no completed task. The click's update then arrives with the task
+    // that replays the start, and the SDK validates it the moment the handler is registered.
+    const calls: Calls = [];
+    const workflowId = `wf-first-task-${counter + 1}`;
+    const handle = await env.client.workflow.start(keyRequestWorkflow, { taskQueue: 'test', workflowId, args: [input()] });
+    const click = handle.executeUpdate(revealUpdate, { args: [{ clickerId: 'U0OWNER', responseUrl: 'sealed:v2:first' }] }).catch((e: unknown) => e);
+    // Let the server admit the update before any worker polls.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const phase = await withWorker(mockActivities(calls), async () => {
+      const answer = await click;
+      expect(answer instanceof WorkflowUpdateFailedError ? (answer.cause as Error).message : answer).toEqual({ accepted: true });
+      return handle.result();
+    });
+    expect(phase).toBe('display_expired');
+    expect(calls.map((c) => c.name)).toEqual(['createAndOfferKey', 'revealKey', 'maskRevealedKey', 'startKeyLifecycle']);
+  });
+
   it('ends an open offer when the key is revoked, without minting or closing anything', async () => {
     const calls: Calls = [];
     const phase = await withWorker(mockActivities(calls), async () => {

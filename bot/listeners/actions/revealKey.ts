@@ -10,14 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { recordAudit } from '../../../db/audit';
 import { findDeliveryKey } from '../../../db/keyRequests';
 import { sealUrl, viewTarget } from '../../../domain/sealedUrl';
 import { reachFaultPoint } from '../../../runtime/faultPoints';
 import { KEY_ID_RE } from '../../../domain/ids';
-import { sendUpdateRetrying, UpdateUnavailable } from '../../../temporal/updates';
+import { refusalCode, sendUpdateRetrying, UpdateUnavailable } from '../../../temporal/updates';
 import { REVEAL_REFUSALS, revealUpdate, type RevealRefusal } from '../../../workflows/keyRequest';
 import type { BotDeps } from '../../deps';
 import { keyActionPattern } from '../../ids';
@@ -83,12 +83,17 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
       // One id for this click's every attempt: Temporal applies it once, however often it is sent.
       const updateId = `reveal:${randomUUID()}`;
       const handle = deps.temporal.workflow.getHandle(key.request.workflowId);
-      await sendUpdateRetrying(() => handle.executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl }], updateId }), { deadlineMs: UPDATE_DEADLINE_MS });
+      // The store says the offer is open, so a workflow that answers NOT_READY has not caught up
+      // yet (replaying after a restart, or the offer's step not yet on record): send it again.
+      await sendUpdateRetrying(() => handle.executeUpdate(revealUpdate, { args: [{ clickerId: userId, responseUrl }], updateId }), {
+        deadlineMs: UPDATE_DEADLINE_MS,
+        notYet: (error) => refusalCode(error) === 'NOT_READY',
+      });
       deps.log.info('reveal accepted', { keyId: key.id, ms: Date.now() - started });
     } catch (error) {
       if (error instanceof UpdateUnavailable) {
         deps.log.error('a reveal click could not reach its workflow; the clicker is told to click again', { keyId: key.id, error: (error.last as Error)?.message });
-        return refuse('UNAVAILABLE');
+        return refuse(refusalOf(error.last) ?? 'UNAVAILABLE');
       }
       const refusal = refusalOf(error);
       if (refusal) return refuse(refusal);
@@ -99,7 +104,6 @@ export function registerRevealKey(app: App, deps: BotDeps): void {
 
 function refusalOf(error: unknown): RevealRefusal | null {
   if (error instanceof WorkflowNotFoundError) return 'WINDOW_CLOSED';
-  if (!(error instanceof WorkflowUpdateFailedError)) return null;
-  const message = (error.cause as Error | undefined)?.message ?? '';
-  return (REVEAL_REFUSALS as readonly string[]).includes(message) ? (message as RevealRefusal) : null;
+  const code = refusalCode(error);
+  return code !== null && (REVEAL_REFUSALS as readonly string[]).includes(code) ? (code as RevealRefusal) : null;
 }

@@ -5,7 +5,7 @@
  * is told so it can tell the person.
  */
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { sendUpdateRetrying, UpdateUnavailable } from '../../../temporal/updates';
+import { refusalCode, sendUpdateRetrying, UpdateUnavailable } from '../../../temporal/updates';
 
 /** What @temporalio/client throws for a refused UpdateWorkflowExecution (a gRPC status under a ServiceError). */
 function grpcRefusal(code: number, details: string): ServiceError {
@@ -55,5 +55,23 @@ describe('sendUpdateRetrying', () => {
       throw grpcRefusal(9, 'Workflow Task in failed state');
     }, { deadlineMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpdateUnavailable);
+  });
+
+  it('sends again while the workflow refuses with a "not yet" code, and keeps that refusal once the deadline passes', async () => {
+    const notYet = (error: unknown) => refusalCode(error) === 'NOT_READY';
+    let calls = 0;
+    const result = await sendUpdateRetrying(async () => {
+      calls += 1;
+      if (calls < 3) throw new WorkflowUpdateFailedError('Workflow Update failed', new Error('NOT_READY'));
+      return { accepted: true };
+    }, { deadlineMs: 10_000, notYet });
+    expect(result).toEqual({ accepted: true });
+    expect(calls).toBe(3);
+
+    const late = await sendUpdateRetrying(async () => {
+      throw new WorkflowUpdateFailedError('Workflow Update failed', new Error('NOT_READY'));
+    }, { deadlineMs: 600, notYet }).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(UpdateUnavailable);
+    expect(refusalCode((late as UpdateUnavailable).last)).toBe('NOT_READY');
   });
 });
