@@ -13,6 +13,12 @@
  * interval, and one conditional UPDATE writes it where the key has no first call and no last use
  * yet. A key once flushed is remembered as used, so a busy key costs nothing more per request.
  *
+ * A flush goes out in chunks of `FLUSH_CHUNK` keys, in key order, yielding to waiting requests
+ * between them: a process that saw ten thousand keys in a second would otherwise stop answering
+ * for tens of milliseconds while it built and sent one statement for all of them. Each chunk is one
+ * statement (a chunk's counts land in all three resolutions or in none); a chunk that fails puts
+ * itself and the chunks after it back.
+ *
  * While the database is down counts wait in memory, bounded: past `maxPendingCells` key-minutes
  * the oldest half are merged into one overflow cell per key (at the newest minute merged), so
  * totals stay exact, their timing gets coarser, and memory never grows past one cell per key
@@ -86,6 +92,23 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
 }
 
 export const MAX_PENDING_CELLS = 100_000;
+/** Keys (or key-minutes) a flush statement carries; between two, requests waiting are answered. */
+export const FLUSH_CHUNK = 500;
+
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs `send` on each chunk of `items` in order; on a failure returns the items not written (that chunk and the rest). */
+async function inChunks<T>(items: readonly T[], send: (chunk: T[]) => Promise<unknown>): Promise<{ unwritten: T[]; error: unknown }> {
+  for (let i = 0; i < items.length; i += FLUSH_CHUNK) {
+    if (i > 0) await yieldToRequests();
+    try {
+      await send(items.slice(i, i + FLUSH_CHUNK));
+    } catch (error) {
+      return { unwritten: items.slice(i), error };
+    }
+  }
+  return { unwritten: [], error: null };
+}
 /** Keys remembered as used (no first call to look for); past this the memory starts over. */
 const MAX_KNOWN_USED = 1_000_000;
 
@@ -126,30 +149,30 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     const batch = firstCalls;
     firstCalls = new Map();
     const ids = [...batch.keys()].sort();
-    const seen = ids.map((id) => batch.get(id) as FirstCallSeen);
-    try {
-      // Locked in id order like the last-used flush, so concurrent flushes wait rather than deadlock.
+    // Locked in id order like the last-used flush, so concurrent flushes wait rather than deadlock.
+    const { unwritten, error } = await inChunks(ids, async (chunk) => {
+      const seen = chunk.map((id) => batch.get(id) as FirstCallSeen);
       await retryConflicts(
         () => db.$executeRaw`
-          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${ids}::text[]) AND first_call_at IS NULL AND last_used_at IS NULL ORDER BY id FOR UPDATE)
+          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${chunk}::text[]) AND first_call_at IS NULL AND last_used_at IS NULL ORDER BY id FOR UPDATE)
           UPDATE api_keys AS k SET first_call_at = u.at, first_call_outcome = u.outcome, first_call_via = u.via, first_call_caller = u.caller
-          FROM unnest(${ids}::text[], ${seen.map((f) => f.at.toISOString())}::timestamptz(3)[], ${seen.map((f) => f.outcome)}::text[], ${seen.map((f) => f.source.via)}::text[], ${seen.map((f) => f.source.caller)}::text[])
+          FROM unnest(${chunk}::text[], ${seen.map((f) => f.at.toISOString())}::timestamptz(3)[], ${seen.map((f) => f.outcome)}::text[], ${seen.map((f) => f.source.via)}::text[], ${seen.map((f) => f.source.caller)}::text[])
                AS u(id, at, outcome, via, caller)
           WHERE k.id = u.id AND k.id IN (SELECT id FROM locked) AND k.first_call_at IS NULL AND k.last_used_at IS NULL
             AND k.status = 'ACTIVE' AND k.revealed_at IS NOT NULL`,
-        { onRetry: (attempt) => log.warn('first-call flush met a lock conflict; retrying', { keys: ids.length, attempt }) },
+        { onRetry: (attempt) => log.warn('first-call flush met a lock conflict; retrying', { keys: chunk.length, attempt }) },
       );
-      if (knownUsed.size + ids.length > MAX_KNOWN_USED) knownUsed = new Set();
-      for (const id of ids) knownUsed.add(id);
-      return true;
-    } catch (error) {
-      for (const [id, call] of batch) {
-        const newer = firstCalls.get(id);
-        if (!newer || newer.at > call.at) firstCalls.set(id, call);
-      }
-      log.error('could not record first calls', { keys: ids.length, error });
-      return false;
+      if (knownUsed.size + chunk.length > MAX_KNOWN_USED) knownUsed = new Set();
+      for (const id of chunk) knownUsed.add(id);
+    });
+    if (unwritten.length === 0) return true;
+    for (const id of unwritten) {
+      const call = batch.get(id) as FirstCallSeen;
+      const newer = firstCalls.get(id);
+      if (!newer || newer.at > call.at) firstCalls.set(id, call);
     }
+    log.error('could not record first calls', { keys: unwritten.length, error });
+    return false;
   };
 
   const flushLastUsed = async (): Promise<void> => {
@@ -159,42 +182,46 @@ export function createUsageRecorder(options: { db: Db; log: Logger; intervalMs?:
     // Sorted, and locked in that order: two processes flushing the same keys then wait for each
     // other instead of deadlocking (each had locked in its own map order).
     const ids = [...batch.keys()].sort();
-    const times = ids.map((id) => (batch.get(id) as Date).toISOString());
-    try {
+    const { unwritten, error } = await inChunks(ids, (chunk) => {
+      const times = chunk.map((id) => (batch.get(id) as Date).toISOString());
       // GREATEST keeps the newest time when several processes flush out of order. Times are UTC
       // ISO strings cast to `timestamptz`: the Z is read, whatever the session time zone.
-      await retryConflicts(
+      return retryConflicts(
         () => db.$executeRaw`
-          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE)
+          WITH locked AS MATERIALIZED (SELECT id FROM api_keys WHERE id = ANY(${chunk}::text[]) ORDER BY id FOR UPDATE)
           UPDATE api_keys AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
-          FROM unnest(${ids}::text[], ${times}::timestamptz(3)[]) AS u(id, at)
+          FROM unnest(${chunk}::text[], ${times}::timestamptz(3)[]) AS u(id, at)
           WHERE k.id = u.id AND k.id IN (SELECT id FROM locked)`,
-        { onRetry: (attempt) => log.warn('last-used flush met a lock conflict; retrying', { keys: ids.length, attempt }) },
+        { onRetry: (attempt) => log.warn('last-used flush met a lock conflict; retrying', { keys: chunk.length, attempt }) },
       );
-    } catch (error) {
-      for (const [id, at] of batch) {
-        const newer = lastUsed.get(id);
-        if (!newer || newer < at) lastUsed.set(id, at);
-      }
-      log.error('could not record last-used times', { keys: ids.length, error });
+    });
+    if (unwritten.length === 0) return;
+    for (const id of unwritten) {
+      const at = batch.get(id) as Date;
+      const newer = lastUsed.get(id);
+      if (!newer || newer < at) lastUsed.set(id, at);
     }
+    log.error('could not record last-used times', { keys: unwritten.length, error });
   };
 
   const flushCounts = async (): Promise<void> => {
     if (cells.size === 0) return;
     const batch = cells;
     cells = new Map();
-    try {
+    // In key order, chunk after chunk, so two processes adding to the same rows do not deadlock
+    // (each statement also orders its rows by key and time).
+    const ids = [...batch.keys()].sort();
+    const { unwritten, error } = await inChunks(ids, (chunk) => {
+      const part = new Map(chunk.map((id) => [id, batch.get(id) as Cell]));
       // Several API processes add to the same rows: the upserts add, never overwrite. One
-      // statement for the three resolutions, so a batch lands in all of them or in none.
-      const [minutes, hours, days] = RESOLUTIONS.map((r) => upsertUsage(r, columns(batch, r.ms)));
-      // Rows in (key, time) order, so two processes adding to the same rows do not deadlock.
-      await retryConflicts(() => db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`);
-    } catch (error) {
-      for (const [id, cell] of batch) addCell(cells, id, cell);
-      if (cells.size > maxCells) cells = mergeOldest(cells, log);
-      log.error('could not record key usage', { rows: batch.size, error });
-    }
+      // statement for the three resolutions, so a chunk lands in all of them or in none.
+      const [minutes, hours, days] = RESOLUTIONS.map((r) => upsertUsage(r, columns(part, r.ms)));
+      return retryConflicts(() => db.$executeRaw`WITH m AS (${minutes} RETURNING 1), h AS (${hours} RETURNING 1) ${days}`);
+    });
+    if (unwritten.length === 0) return;
+    for (const id of unwritten) addCell(cells, id, batch.get(id) as Cell);
+    if (cells.size > maxCells) cells = mergeOldest(cells, log);
+    log.error('could not record key usage', { rows: unwritten.length, error });
   };
 
   const flush = (): Promise<void> => {

@@ -1,19 +1,21 @@
 /**
  * `npm run bench:verify`: the verification API's numbers, in one run on this machine.
  *
- *   1. Throughput and latency at a fixed concurrency, driven by `wrk` (bench/wrk.ts; Debian:
+ *   1. Throughput and latency at a fixed concurrency, closed-loop, driven by `wrk` (bench/wrk.ts; Debian:
  *      `apt-get install wrk`): the generator's own ceiling (the same script against nginx answering
  *      200), a no-op JSON endpoint on keyops's server, verify with a cache hit, with a cache miss
  *      (a known key, a database lookup), with unknown keys that pass the checksum (a lookup) and
  *      with keys that fail it (no lookup), gateway forward-auth, limits in Redis, POST /v1/usage,
  *      and valid keys during a flood of unknown ones; each as req/s, p50/p99, a ratio of the
- *      no-op's, and req/s per core of the server process (bench/verifyThroughput.ts).
+ *      no-op's, and req/s per core of the server process (bench/verifyThroughput.ts). Then the
+ *      latency of the ceiling, no-op, hit, forward-auth and miss at a steady rate well below the
+ *      maximum, as a service behind a gateway runs.
  *   2. Revocation propagation: from the Revoke confirmation in Slack to both of two API processes
  *      answering REVOKED (target: p99 under one second).
  *
  * Settings: BENCH_CONCURRENCY (32), BENCH_SECONDS (10, per scenario), BENCH_ROUNDS (5: the scenarios
  * take turns, so that drifting background load affects them alike), BENCH_WRK_THREADS (2),
- * BENCH_MISS_KEYS (60000), BENCH_FLOOD_RATE (5000 unknown keys a second), BENCH_SCENARIOS (a comma
+ * BENCH_MISS_KEYS (150000), BENCH_STEADY_RATE (5000 requests a second; 0 skips the steady runs), BENCH_FLOOD_RATE (5000 unknown keys a second), BENCH_SCENARIOS (a comma
  * list of scenario names: only those, and part 2 only if it names `propagation`), BENCH_REVOCATIONS
  * (120), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL (PostgreSQL to create throwaway
  * databases on; default TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:5432/postgres),
@@ -26,15 +28,15 @@ import { loadPolicy } from '../config/policyFile';
 import { createLogger } from '../runtime/log';
 import { measurePropagation } from './revocationPropagation';
 import { ms, summarize, table } from './stats';
-import { SCENARIOS, USAGE_BATCH, USAGE_CONCURRENCY, measureThroughput, type ScenarioName } from './verifyThroughput';
+import { SCENARIOS, STEADY_SCENARIOS, USAGE_BATCH, USAGE_CONCURRENCY, measureThroughput, type ScenarioName } from './verifyThroughput';
 import { checkWrk, pinCores } from './wrk';
 
 /** Tyk's published figure: about 3,000 requests/s per vCPU with auth, rate limiting and analytics on. */
 const TYK_PER_VCPU = 3000;
 
-const setting = (name: string, fallback: number): number => {
+const setting = (name: string, fallback: number, options: { zero?: boolean } = {}): number => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.zero)) throw new Error(`${name} must be a positive number`);
   return value;
 };
 
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
   const rounds = setting('BENCH_ROUNDS', 5);
   const wrkThreads = setting('BENCH_WRK_THREADS', 2);
   const revocations = setting('BENCH_REVOCATIONS', 120);
-  const missKeys = setting('BENCH_MISS_KEYS', 60_000);
+  const missKeys = setting('BENCH_MISS_KEYS', 150_000);
+  const steadyRate = setting('BENCH_STEADY_RATE', 5000, { zero: true });
   const floodRate = setting('BENCH_FLOOD_RATE', 5000);
   const named = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim()).filter(Boolean);
   const unknown = named?.filter((n) => n !== 'propagation' && !(SCENARIOS as readonly string[]).includes(n));
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
   console.log(pinned ? `   pinned: keyops (and the ceiling's nginx) on core ${pinned.server}, wrk on core ${pinned.generator} (BENCH_PIN=0 to share them)\n` : '   not pinned: keyops and wrk share every core\n');
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const profileDir = process.env.BENCH_CPU_PROF;
-  const r = await measureThroughput({ policy, concurrency, seconds, rounds, wrkThreads, missKeys, floodRate, redisUrl, log, say, ...(only ? { only } : {}), ...(profileDir ? { profileDir } : {}) });
+  const r = await measureThroughput({ policy, concurrency, seconds, rounds, wrkThreads, missKeys, floodRate, redisUrl, log, say, steadyRate, ...(only ? { only } : {}), ...(profileDir ? { profileDir } : {}) });
   const names: Record<ScenarioName, string> = {
     ceiling: `generator ceiling: wrk → ${r.ceilingKind}`,
     noop: 'no-op JSON endpoint (the baseline)',
@@ -81,10 +84,12 @@ async function main(): Promise<void> {
   const ran = SCENARIOS.filter((n) => r[n].requests > 0);
   const rows = ran.map((n) => {
     const t = r[n];
-    return [names[n], Math.round(t.perSecond), ms(t.p50Ms), ms(t.p99Ms), (t.perSecond / r.noop.perSecond).toFixed(2), t.serverCores === null ? '' : t.serverCores.toFixed(2), t.serverCores ? Math.round(t.perSecond / t.serverCores) : '', t.errors];
+    const loop = n === 'ceiling' ? undefined : r.loopDelay[n];
+    return [names[n], Math.round(t.perSecond), ms(t.p50Ms), ms(t.p99Ms), (t.perSecond / r.noop.perSecond).toFixed(2), t.serverCores === null ? '' : t.serverCores.toFixed(2), t.serverCores ? Math.round(t.perSecond / t.serverCores) : '', loop ? `${ms(loop.p99Ms)} / ${ms(loop.maxMs)}` : '', t.errors];
   });
-  console.log(table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'x no-op', 'server cores', 'req/s per core', 'errors'], rows));
+  console.log(table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'x no-op', 'server cores', 'req/s per core', 'loop delay p99/max ms', 'errors'], rows));
   console.log(`\n(p50/p99: the worst of the ${rounds} rounds. server cores: CPU seconds the keyops process used per second of the run; req/s per core = req/s ÷ that.`);
+  console.log(` loop delay: how late the server's event loop ran a 1 ms timer during the run (its stalls: garbage collection, flushes), the worst round.`);
   console.log(` errors: socket errors and answers other than the scenario's code. The unknown and checksum scenarios run without the failure throttle; the flood with it.)`);
   if (r.miss.ranOut || r.unknown.ranOut) console.log(`(a once-only key set ran out and started over, so part of a miss run measured hits: raise BENCH_MISS_KEYS)`);
 
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
   if (r.hit.requests > 0) console.log(check('verify (cache hit) ÷ no-op', r.hit.perSecond / r.noop.perSecond, 0.6));
   if (r.authorize.requests > 0) console.log(check('forward-auth ÷ no-op', r.authorize.perSecond / r.noop.perSecond, 0.55));
   if (r.miss.requests > 0) console.log(check('verify (cache miss) ÷ no-op', r.miss.perSecond / r.noop.perSecond, 0.3));
-  for (const n of ['hit', 'authorize', 'miss'] as const) if (r[n].requests > 0) console.log(check(`${names[n]}: p99 ms at ${concurrency} connections`, r[n].p99Ms, 10, false));
+  for (const n of ['hit', 'authorize', 'miss'] as const) if (r[n].requests > 0) console.log(check(`${names[n]}: p99 ms at ${concurrency} connections, saturated`, r[n].p99Ms, 10, false));
   const perCore = (t: (typeof r)['hit']): string => (t.serverCores ? `${Math.round(t.perSecond / t.serverCores).toLocaleString('en-US')}` : '?');
   if (r.limited.requests > 0) {
     console.log(`per core: verify with limits in Redis and usage recording ${perCore(r.limited)} req/s, cache hit ${perCore(r.hit)}, forward-auth ${perCore(r.authorize)}; Tyk publishes ~${TYK_PER_VCPU.toLocaleString('en-US')} per vCPU with auth, rate limiting and analytics (Redis's own CPU is not counted here)`);
@@ -103,6 +108,17 @@ async function main(): Promise<void> {
     console.log(`flood: ${Math.round(r.floodLoad.perSecond)} unknown keys/s from the same address (${r.floodLoad.refused} of ${r.floodLoad.requests} answered 429 by the failure throttle) cut valid-key throughput to ${(r.flood.perSecond / r.hit.perSecond).toFixed(2)} x (p99 ${ms(r.flood.p99Ms)} ms)`);
   }
   if (r.usage.requests > 0) console.log(`POST /v1/usage ingestion: ${Math.round(r.usage.perSecond * USAGE_BATCH).toLocaleString('en-US')} entries/s`);
+
+  const steady = STEADY_SCENARIOS.flatMap((n) => {
+    const t = r.steady[n];
+    return t && t.requests > 0 ? [[n, t] as const] : [];
+  });
+  if (steady.length > 0) {
+    console.log(`\nLatency at a steady ${steadyRate.toLocaleString('en-US')} req/s offered (${concurrency} connections, each pausing between requests; the server well below its maximum):\n`);
+    console.log(table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server cores', 'errors'], steady.map(([n, t]) => [names[n], Math.round(t.perSecond), ms(t.p50Ms), ms(t.p99Ms), ms(t.maxMs), t.serverCores === null ? '' : t.serverCores.toFixed(2), t.errors])));
+    console.log(`\n(p50/p99/max: the worst of the rounds. wrk times each request from its send: a stall is seen by the requests in flight during it.)`);
+    for (const [n, t] of steady) if (n === 'hit' || n === 'authorize' || n === 'miss') console.log(check(`${names[n]}: p99 ms at ${concurrency} connections, ${Math.round(t.perSecond).toLocaleString('en-US')} req/s`, t.p99Ms, 10, false));
+  }
   console.log(`(load average now ${loadAverage()})`);
   if (named && !named.includes('propagation')) return;
 

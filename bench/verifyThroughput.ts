@@ -17,6 +17,13 @@
  * - usage: POST /v1/usage, full batches of 1,000 entries;
  * - flood: the hit scenario while a second wrk sends unknown keys at BENCH_FLOOD_RATE a second.
  *
+ * Those run closed-loop: each connection sends its next request as soon as the answer comes, so the
+ * server is at 100% of a core and p99 measures its queue as much as its work. A service behind a
+ * gateway runs well below that, so the steady runs measure latency at a steady rate instead: the
+ * same connections, each pausing between requests so that together they offer `steadyRate` a
+ * second (wrk's delay(); wrk times each request from its send, so a stall is seen by the requests
+ * in flight during it, not by those the pause would have sent: keep the rate well below the maximum).
+ *
  * The failure throttle (100 failures per source address, api/failureThrottle.ts) would answer most
  * of unknown and malformed with 429, since wrk is one address: those two scenarios run with a
  * throttle that never refuses, to measure the verification itself. The flood runs with the real one.
@@ -25,6 +32,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createFailureThrottle, type FailureThrottle } from '../api/failureThrottle';
 import { sendJson } from '../api/http';
 import { createApiRoutes } from '../api/routes';
@@ -56,6 +64,7 @@ export interface ScenarioTotals {
   /** The worst round's percentiles: a single bad round is not averaged away. */
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   /** Socket errors and timeouts, plus answers that were not the expected code. */
   errors: number;
   /** Answers with an HTTP status ≥ 400 (expected only in the flood). */
@@ -66,7 +75,20 @@ export interface ScenarioTotals {
   ranOut: boolean;
 }
 
+/** The scenarios also measured at a steady rate. */
+export const STEADY_SCENARIOS = ['ceiling', 'noop', 'hit', 'authorize', 'miss'] as const;
+export type SteadyName = (typeof STEADY_SCENARIOS)[number];
+
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
 export type ThroughputResults = Record<ScenarioName, ScenarioTotals> & {
+  /** The same scenarios at a steady offered rate (empty when not asked for). */
+  steady: Partial<Record<SteadyName, ScenarioTotals>>;
+  /** The server's event-loop delay during each scenario's closed-loop runs (the worst round). */
+  loopDelay: Partial<Record<ScenarioName, LoopDelay>>;
   ceilingKind: string;
   /** The flood's own load while `flood` was measured. */
   floodLoad: { perSecond: number; refused: number; requests: number };
@@ -146,6 +168,8 @@ export async function measureThroughput(options: {
   only?: readonly ScenarioName[];
   /** A CPU profile of the server for each measured run goes here (bench/cpuProfile.ts). */
   profileDir?: string;
+  /** Requests a second offered by the steady-rate runs; 0 skips them. */
+  steadyRate: number;
 }): Promise<ThroughputResults> {
   const { say, rounds } = options;
   const roundSeconds = Math.max(1, Math.round(options.seconds / rounds));
@@ -156,11 +180,23 @@ export async function measureThroughput(options: {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'keyops-bench-verify-'));
   const database = await createBenchDatabase();
   const seed = (count: number) => seedKeys({ databaseUrl: database.url, count, ownerId: 'U0BENCH', prefix: policy.keyPrefix, envTag: env.tag, environment: env.name, secret: SECRET });
+  const steadyRounds = options.steadyRate > 0 ? rounds : 0;
   say(`seeding ${HIT_KEYS + options.missKeys} keys…`);
   const hitKeys = await seed(HIT_KEYS);
-  const missKeys = await seed(options.missKeys);
-  // Unknown keys are cheap to make (no database): enough that no round repeats one.
-  const unknownKeys = Array.from({ length: options.missKeys * 3 }, () => mintKey({ prefix: policy.keyPrefix, envTag: env.tag }));
+  // The once-only keys live in files, not in this process: the server under test shares its heap,
+  // and a few hundred thousand strings would make its garbage collection slower than a real one's.
+  const onceFiles = await (async () => {
+    const missKeys = (await seed(options.missKeys)).map((k) => k.key);
+    // Unknown keys are cheap to make (no database): enough that no round repeats one.
+    const unknownKeys = Array.from({ length: Math.round(options.missKeys * 1.5) }, () => mintKey({ prefix: policy.keyPrefix, envTag: env.tag }));
+    // The steady runs' share of the miss keys (what they need at the steady rate), the rest for the closed-loop runs.
+    const steadyShare = Math.min(Math.floor(missKeys.length / 3), Math.ceil(options.steadyRate * roundSeconds * 1.2) * steadyRounds);
+    return {
+      miss: await Promise.all(slices(missKeys.slice(steadyShare), rounds).map((keys, i) => writeItems(dir, `miss-${i}`, keys))),
+      steadyMiss: await Promise.all(slices(missKeys.slice(0, steadyShare), steadyRounds).map((keys, i) => writeItems(dir, `steady-miss-${i}`, keys))),
+      unknown: await Promise.all(slices(unknownKeys, rounds + 1).map((keys, i) => writeItems(dir, `unknown-${i}`, keys))),
+    };
+  })();
   const db = createDb({ databaseUrl: database.url });
   const throttle = switchableThrottle();
   const service = await startVerifyService({ db, databaseUrl: database.url, policy, keyHashSecret: SECRET, clock: () => new Date(), log: options.log });
@@ -174,8 +210,7 @@ export async function measureThroughput(options: {
     const hitFile = await writeItems(dir, 'hit', hitKeys.map((k) => k.key));
     const malformedFile = await writeItems(dir, 'malformed', hitKeys.map((k) => breakChecksum(k.key)));
     const usageFile = await writeItems(dir, 'usage', usageBatches(hitKeys));
-    const missFiles = await Promise.all(slices(missKeys.map((k) => k.key), rounds).map((keys, i) => writeItems(dir, `miss-${i}`, keys)));
-    const unknownFiles = await Promise.all(slices(unknownKeys, rounds + 1).map((keys, i) => writeItems(dir, `unknown-${i}`, keys)));
+    const { miss: missFiles, unknown: unknownFiles, steadyMiss: steadyMissFiles } = onceFiles;
     const floodFile = unknownFiles[rounds] as string;
 
     const verifyUrl = `${server.url}/v1/keys/verify`;
@@ -193,18 +228,27 @@ export async function measureThroughput(options: {
       usage: { url: `${server.url}/v1/usage`, mode: 'body', items: () => usageFile, connections: USAGE_CONCURRENCY },
     };
 
-    const runPlan = async (plan: Plan, round: number, seconds = roundSeconds): Promise<{ wrk: WrkResult; cpuSeconds: number; wrong: number }> => {
+    type Run = { wrk: WrkResult; cpuSeconds: number; wrong: number; loop?: LoopDelay };
+    const runPlan = async (plan: Plan, round: number, seconds = roundSeconds, delayMs = 0): Promise<Run> => {
       throttle.refuse(plan.refuse ?? true);
       const before = await outcomeCounts();
+      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+      loopDelay.enable();
       const cpu = process.cpuUsage();
-      const wrk = await runWrk({ ...base, seconds, url: plan.url, mode: plan.mode, itemsFile: plan.items(round), connections: plan.connections ?? base.connections });
+      const wrk = await runWrk({ ...base, seconds, url: plan.url, mode: plan.mode, itemsFile: plan.items(round), connections: plan.connections ?? base.connections, delayMs });
       const used = process.cpuUsage(cpu);
+      loopDelay.disable();
+      const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
       // Requests wrk left in flight finish now: let them, so the next scenario's counts are its own.
       await settle();
       const after = await outcomeCounts();
       let wrong = 0;
       if (plan.expect) for (const [code, n] of after) if (code !== plan.expect) wrong += n - (before.get(code) ?? 0);
-      return { wrk, cpuSeconds: (used.user + used.system) / 1e6, wrong };
+      return { wrk, cpuSeconds: (used.user + used.system) / 1e6, wrong, loop };
+    };
+    const report = (name: string, r: Run): void => {
+      const loop = r.loop ? `; server event loop delayed p99 ${r.loop.p99Ms.toFixed(1)} ms, max ${r.loop.maxMs.toFixed(1)} ms` : '';
+      say(`  ${name}: ${Math.round(r.wrk.perSecond)} req/s, p50 ${r.wrk.p50Ms.toFixed(2)} ms, p99 ${r.wrk.p99Ms.toFixed(2)} ms, max ${r.wrk.maxMs.toFixed(1)} ms${loop}`);
     };
 
     const runFlood = async (): Promise<{ wrk: WrkResult; cpuSeconds: number; flood: WrkResult }> => {
@@ -226,7 +270,11 @@ export async function measureThroughput(options: {
     say('warming up (JIT, connections, the caches of both servers)…');
     for (const name of ['noop', 'hit', 'authorize', 'limited', 'malformed', 'usage'] as const) if (wanted.has(name) || name === 'hit') await runPlan(plans[name], 0, 2);
 
-    const runs = new Map<ScenarioName, Array<{ wrk: WrkResult; cpuSeconds: number; wrong: number }>>(SCENARIOS.map((n) => [n, []]));
+    const runs = new Map<ScenarioName, Run[]>(SCENARIOS.map((n) => [n, []]));
+    const steadyRuns = new Map<SteadyName, Run[]>(STEADY_SCENARIOS.map((n) => [n, []]));
+    // Each connection's pause between requests, so that together they offer the steady rate.
+    const steadyDelayMs = options.steadyRate > 0 ? Math.max(1, Math.round((options.concurrency * 1000) / options.steadyRate)) : 0;
+    const steadyPlans: Record<SteadyName, Plan> = { ...plans, miss: { ...plans.miss, items: (r) => steadyMissFiles[r] as string } };
     const floodRuns: WrkResult[] = [];
     const profiler = createProfiler(options.profileDir);
     for (let round = 0; round < rounds; round++) {
@@ -238,13 +286,21 @@ export async function measureThroughput(options: {
           runs.get('flood')?.push({ wrk, cpuSeconds, wrong: 0 });
           floodRuns.push(flood);
         } else {
-          runs.get(name)?.push(await profiler.around(`${name}-${round + 1}`, () => runPlan(plans[name], round)));
+          const run = await profiler.around(`${name}-${round + 1}`, () => runPlan(plans[name], round));
+          runs.get(name)?.push(run);
+          report(name, run);
         }
+      }
+      if (round >= steadyRounds) continue;
+      for (const name of STEADY_SCENARIOS) {
+        if (!wanted.has(name)) continue;
+        const run = await runPlan(steadyPlans[name], round, roundSeconds, steadyDelayMs);
+        steadyRuns.get(name)?.push(run);
+        report(`${name} at a steady rate`, run);
       }
     }
 
-    const total = (name: ScenarioName): ScenarioTotals => {
-      const list = runs.get(name) ?? [];
+    const totalOf = (name: ScenarioName, list: readonly Run[]): ScenarioTotals => {
       const requests = list.reduce((s, r) => s + r.wrk.requests, 0);
       const seconds = list.reduce((s, r) => s + r.wrk.seconds, 0);
       const serverCpu = name === 'ceiling' ? null : list.reduce((s, r) => s + r.cpuSeconds, 0);
@@ -254,16 +310,27 @@ export async function measureThroughput(options: {
         perSecond: seconds > 0 ? requests / seconds : NaN,
         p50Ms: Math.max(...list.map((r) => r.wrk.p50Ms)),
         p99Ms: Math.max(...list.map((r) => r.wrk.p99Ms)),
+        maxMs: Math.max(...list.map((r) => r.wrk.maxMs)),
         errors: list.reduce((s, r) => s + r.wrk.socketErrors + r.wrong, 0),
         statusErrors: list.reduce((s, r) => s + r.wrk.statusErrors, 0),
         serverCores: serverCpu === null || seconds === 0 ? null : serverCpu / seconds,
         ranOut: name === 'miss' || name === 'unknown' ? list.some((r) => r.wrk.wrapped > 0) : false,
       };
     };
+    const total = (name: ScenarioName): ScenarioTotals => totalOf(name, runs.get(name) ?? []);
+    const worstLoop = (list: readonly Run[]): LoopDelay | undefined => {
+      const loops = list.flatMap((r) => (r.loop ? [r.loop] : []));
+      return loops.length ? { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)) } : undefined;
+    };
     const floodRequests = floodRuns.reduce((s, r) => s + r.requests, 0);
     const floodSeconds = floodRuns.reduce((s, r) => s + r.seconds, 0);
     return {
       ...(Object.fromEntries(SCENARIOS.map((n) => [n, total(n)])) as Record<ScenarioName, ScenarioTotals>),
+      steady: Object.fromEntries(STEADY_SCENARIOS.filter((n) => (steadyRuns.get(n) ?? []).length > 0).map((n) => [n, totalOf(n, steadyRuns.get(n) ?? [])])),
+      loopDelay: Object.fromEntries(SCENARIOS.flatMap((n) => {
+        const worst = worstLoop(runs.get(n) ?? []);
+        return worst ? [[n, worst]] : [];
+      })),
       ceilingKind: responder.kind,
       floodLoad: { requests: floodRequests, perSecond: floodSeconds > 0 ? floodRequests / floodSeconds : NaN, refused: floodRuns.reduce((s, r) => s + r.statusErrors, 0) },
     };

@@ -2,7 +2,7 @@
  * POST /v1/usage and the usage store over real HTTP against the real PostgreSQL: entries judged
  * one by one, counts rolled up to minutes, hours and days with exact percentiles, retention.
  */
-import { createUsageRecorder, type UsageRecorder } from '../../api/usage';
+import { createUsageRecorder, FLUSH_CHUNK, type UsageRecorder } from '../../api/usage';
 import { pruneUsage } from '../../api/usageRetention';
 import { loadPolicy } from '../../config/policyFile';
 import type { Db } from '../../db/client';
@@ -10,7 +10,7 @@ import { readKeyUsage } from '../../db/keyUsage';
 import { mintKey } from '../../domain/keyFormat';
 import { createLogger } from '../../runtime/log';
 import { startApiServer, type ApiServer } from '../support/apiServer';
-import { mintStoredKey } from '../support/seedKeys';
+import { mintStoredKey, seedKeys } from '../support/seedKeys';
 import { withWritesFailing } from '../support/writesFailing';
 
 const SECRET = 'test-hash-secret-that-is-long-enough-000';
@@ -137,6 +137,29 @@ describe('usage counted while the database is down', () => {
       expect(rows.reduce((sum, r) => sum + r.requests, 0)).toBe(120);
       expect(rows.length).toBeLessThanOrEqual(20);
     }
+  });
+});
+
+describe('a flush of many keys', () => {
+  it('goes out in chunks; a chunk that fails keeps itself and the rest for the next flush, losing nothing', async () => {
+    const keys = await seedKeys(db, { policy, keyHashSecret: SECRET, keys: Array.from({ length: FLUSH_CHUNK * 2 + 200 }, () => ({ ownerId: 'U0CHUNKS' })) });
+    const ids = keys.map((k) => k.id).sort();
+    const flaky = withWritesFailing(db, { after: 1 });
+    const recorder = createUsageRecorder({ db: flaky.db, log, intervalMs: 60_000 });
+    const at = new Date(Date.now() - 60_000);
+    for (const id of ids) recorder.record({ keyId: id, at, valid: true });
+    await recorder.flush();
+    // The first chunk of last-used times (in key order) was written; the rest waits, with every count.
+    const used = await db.apiKey.findMany({ where: { ownerId: 'U0CHUNKS', lastUsedAt: { not: null } }, select: { id: true }, orderBy: { id: 'asc' } });
+    expect(used.map((k) => k.id)).toEqual(ids.slice(0, FLUSH_CHUNK));
+    expect(recorder.pendingCells()).toBe(ids.length);
+
+    flaky.restore();
+    await recorder.stop();
+    expect(await db.apiKey.count({ where: { ownerId: 'U0CHUNKS', lastUsedAt: at } })).toBe(ids.length);
+    const minutes = await db.keyUsageMinute.findMany({ where: { keyId: { in: ids } } });
+    expect(minutes).toHaveLength(ids.length);
+    expect(minutes.every((m) => m.requests === 1)).toBe(true);
   });
 });
 
