@@ -15,6 +15,7 @@ import { Worker } from '@temporalio/worker';
 import { NewKeyBlocks } from '../../bot/ids';
 import { lifetimeBlockId } from '../../bot/views/newKeyModal';
 import { AesGcmPayloadCodec } from '../../temporal/payloadCodec';
+import { eventually } from '../support/eventually';
 import { CODEC_ENDPOINT_TOKEN, CODEC_KEYS, startHarness, type Harness } from '../support/keyopsHarness';
 import { workflowBundle } from '../support/temporal';
 
@@ -99,15 +100,23 @@ it('keeps names, reasons and user ids out of workflow histories, and lets operat
 }, 120_000);
 
 it('replays its encrypted histories on the current workflow code with the codec, and not without it', async () => {
-  const histories: Array<{ workflowId: string; type: string; history: temporal.api.history.v1.IHistory }> = [];
-  for await (const wf of h.temporal.client.workflow.list()) {
-    const handle = h.temporal.client.workflow.getHandle(wf.workflowId, wf.runId);
-    const description = await handle.describe();
-    // A replay needs a finished history: the key's lifecycle sleeps until expiry and is still open.
-    if (description.status.name === 'RUNNING') continue;
-    histories.push({ workflowId: wf.workflowId, type: wf.type, history: await handle.fetchHistory() });
-  }
-  expect(histories.length).toBeGreaterThan(0);
+  type Stored = { workflowId: string; type: string; history: temporal.api.history.v1.IHistory };
+  const finished = async (): Promise<Stored[]> => {
+    const found: Stored[] = [];
+    for await (const wf of h.temporal.client.workflow.list()) {
+      const handle = h.temporal.client.workflow.getHandle(wf.workflowId, wf.runId);
+      const description = await handle.describe();
+      // A replay needs a finished history: the key's lifecycle sleeps until expiry and is still open.
+      if (description.status.name === 'RUNNING') continue;
+      found.push({ workflowId: wf.workflowId, type: wf.type, history: await handle.fetchHistory() });
+    }
+    return found;
+  };
+  // The request's workflow ends just after the key was masked (it starts the lifecycle first).
+  const histories = await eventually(async () => {
+    const found = await finished();
+    return found.length > 0 ? found : undefined;
+  }, { what: 'a finished workflow to replay', timeoutMs: 30_000 });
 
   const bundle = await workflowBundle();
   const withCodec = { workflowBundle: bundle, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(CODEC_KEYS)] } };
