@@ -31,6 +31,7 @@ import { isFirstCallOutcome, type FirstCallOutcome, type FirstCallVia } from '..
 import { LATENCY_BUCKETS, bucketOf } from '../domain/latencyHistogram';
 import { addCell, columns, mergeOldest, type Cell } from './usageCells';
 import type { Logger } from '../runtime/log';
+import { yieldToRequests } from '../runtime/yieldToRequests';
 
 export interface UsageOutcome {
   keyId: string;
@@ -94,8 +95,6 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
 export const MAX_PENDING_CELLS = 100_000;
 /** Keys (or key-minutes) a flush statement carries; between two, requests waiting are answered. */
 export const FLUSH_CHUNK = 500;
-
-const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs `send` on each chunk of `items` in order; on a failure returns the items not written (that chunk and the rest). */
 async function inChunks<T>(items: readonly T[], send: (chunk: T[]) => Promise<unknown>): Promise<{ unwritten: T[]; error: unknown }> {

@@ -13,6 +13,7 @@ import { KEY_ID_RE } from '../domain/ids';
 import type { UsageOutcome, UsageRecorder } from './usage';
 import type { VerifyDeps } from './verify';
 import { lookupKeys } from './verify';
+import { yieldToRequests } from '../runtime/yieldToRequests';
 
 export const MAX_USAGE_ENTRIES = 1000;
 /** Gateways' clocks drift: a minute ahead is tolerated, more is a bug worth rejecting. */
@@ -44,9 +45,17 @@ export interface UsageIngestResult {
 
 type Judged = { ok: true; ref: { keyId: string } | { keyHashes: string[] }; outcome: Omit<UsageOutcome, 'keyId'> } | { ok: false; reason: string };
 
+/** Entries judged between two yields to the event loop: a full batch takes several ms to judge. */
+const JUDGE_SLICE = 100;
+
 export async function ingestUsage(deps: UsageIngestDeps, entries: readonly unknown[]): Promise<UsageIngestResult> {
   const now = deps.verify.clock().getTime();
-  const judged = entries.map((entry) => judgeEntry(entry, { now, deps }));
+  // In slices, so the verifications sharing this process are answered meanwhile.
+  const judged: Judged[] = [];
+  for (let i = 0; i < entries.length; i += JUDGE_SLICE) {
+    if (i > 0) await yieldToRequests();
+    for (const entry of entries.slice(i, i + JUDGE_SLICE)) judged.push(judgeEntry(entry, { now, deps }));
+  }
   const keyIds = [...new Set(judged.flatMap((j) => (j.ok && 'keyId' in j.ref ? [j.ref.keyId] : [])))];
   const hashes = judged.flatMap((j) => (j.ok && 'keyHashes' in j.ref ? j.ref.keyHashes : []));
   // One query for the batch's key ids and one for its full keys, whatever the batch's size.

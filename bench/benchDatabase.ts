@@ -6,7 +6,8 @@ import { mintKey } from '../domain/keyFormat';
 import { hashKey } from '../domain/keyHash';
 import { newKeyId } from '../domain/ids';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The server the bench's throwaway databases are created on. */
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchDatabase {
   url: string;

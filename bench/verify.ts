@@ -20,7 +20,8 @@
  * (120), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL (PostgreSQL to create throwaway
  * databases on; default TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:5432/postgres),
  * BENCH_CPU_PROF (a folder: a CPU profile of the server for each measured run, bench/cpuProfile.ts),
- * BENCH_PIN (1: keyops on all cores but the last, wrk on the last; 0: they share every core).
+ * BENCH_PIN (1: keyops on all cores but the last, wrk and a local PostgreSQL on the last; 0: they
+ * share every core; bench/pinning.ts).
  * Needs `wrk`, and the `temporal` CLI for part 2.
  */
 import os from 'node:os';
@@ -29,7 +30,9 @@ import { createLogger } from '../runtime/log';
 import { measurePropagation } from './revocationPropagation';
 import { ms, summarize, table } from './stats';
 import { SCENARIOS, STEADY_SCENARIOS, USAGE_BATCH, USAGE_CONCURRENCY, measureThroughput, type ScenarioName } from './verifyThroughput';
-import { checkWrk, pinCores } from './wrk';
+import { ADMIN_URL } from './benchDatabase';
+import { pinCores, unpin } from './pinning';
+import { checkWrk } from './wrk';
 
 /** Tyk's published figure: about 3,000 requests/s per vCPU with auth, rate limiting and analytics on. */
 const TYK_PER_VCPU = 3000;
@@ -61,11 +64,12 @@ async function main(): Promise<void> {
   const log = createLogger({ name: 'bench', level: 'warn', sink: (line) => process.stderr.write(line + '\n') });
   const say = (line: string): void => void process.stderr.write(`  ${line}\n`);
   await checkWrk();
-  const pinned = await pinCores();
+  const pinned = await pinCores({ databaseUrl: ADMIN_URL });
 
   console.log(`keyops verify benchmark: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadAverage()}`);
   console.log(`\n1. Throughput: wrk, ${concurrency} keep-alive connections (${wrkThreads} threads), ${seconds} s per scenario in ${rounds} interleaved rounds; keyops is one Node process`);
-  console.log(pinned ? `   pinned: keyops (and the ceiling's nginx) on core ${pinned.server}, wrk on core ${pinned.generator} (BENCH_PIN=0 to share them)\n` : '   not pinned: keyops and wrk share every core\n');
+  const database = pinned?.database.length ? ` and PostgreSQL (${pinned.database.length} processes, given every core back at the end)` : '';
+  console.log(pinned ? `   pinned: keyops (and the ceiling's nginx) on core ${pinned.server}, wrk${database} on core ${pinned.generator} (BENCH_PIN=0 to share them)\n` : '   not pinned: keyops and wrk share every core\n');
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const profileDir = process.env.BENCH_CPU_PROF;
   const r = await measureThroughput({ policy, concurrency, seconds, rounds, wrkThreads, missKeys, floodRate, redisUrl, log, say, steadyRate, ...(only ? { only } : {}), ...(profileDir ? { profileDir } : {}) });
@@ -131,10 +135,12 @@ async function main(): Promise<void> {
   console.log(`\npropagation p99 ${ms(revoked.p99, 1)} ms: ${revoked.p99 < 1000 ? 'meets' : 'MISSES'} the 1 s promise (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main()
+  .finally(unpin)
+  .then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

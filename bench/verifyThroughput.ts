@@ -231,6 +231,8 @@ export async function measureThroughput(options: {
     type Run = { wrk: WrkResult; cpuSeconds: number; wrong: number; loop?: LoopDelay };
     const runPlan = async (plan: Plan, round: number, seconds = roundSeconds, delayMs = 0): Promise<Run> => {
       throttle.refuse(plan.refuse ?? true);
+      // What the previous scenario counted is written before this one starts, not during it.
+      await Promise.all([service.usage.flush(), limitedService.usage.flush()]);
       const before = await outcomeCounts();
       const loopDelay = monitorEventLoopDelay({ resolution: 1 });
       loopDelay.enable();
@@ -253,6 +255,7 @@ export async function measureThroughput(options: {
 
     const runFlood = async (): Promise<{ wrk: WrkResult; cpuSeconds: number; flood: WrkResult }> => {
       throttle.refuse(true);
+      await service.usage.flush();
       // Enough connections, each paced, to offer the rate while answers take up to ~10 ms; a
       // saturated server answers fewer (the achieved rate is reported).
       const floodConnections = 64;

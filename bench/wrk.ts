@@ -8,10 +8,8 @@
  * 200 with no work (a tiny Node server when nginx is not installed), so a reader can see how far
  * below what wrk can send the measured numbers are.
  *
- * `pinCores` keeps the generator and the server off each other's cores (taskset): on a small
- * machine they would otherwise take turns on the same core, and every turn wrk takes shows up as
- * server latency. The server (this process, every thread of it) and the ceiling's nginx get the
- * first cores, wrk the last one, as a gateway on its own host would be.
+ * wrk runs on the generator's cores and the ceiling's nginx on the server's when bench/pinning.ts
+ * pinned them.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/gateways';
+import { onCores, pinned } from './pinning';
 
 const SCRIPT = path.join(__dirname, 'wrk', 'keyops.lua');
 const WRK = process.env.WRK_PATH ?? 'wrk';
@@ -79,47 +78,12 @@ export async function checkWrk(): Promise<void> {
   });
 }
 
-/** Which cores the server side and the generator run on; null when not pinned. */
-export interface Pinning {
-  server: string;
-  generator: string;
-}
-
-let pinning: Pinning | null = null;
-
-/** `command args…`, on `cores` when pinned. */
-function onCores(cores: string | undefined, command: string, args: string[]): [string, string[]] {
-  return cores === undefined ? [command, args] : ['taskset', ['-c', cores, command, ...args]];
-}
-
-function run(command: string, args: string[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'ignore' });
-    child.once('error', () => resolve(false));
-    child.once('exit', (code) => resolve(code === 0));
-  });
-}
-
-/**
- * Pins this process (all its threads) to every core but the last, and wrk to the last. Off with
- * BENCH_PIN=0, and on a single core; needs taskset (util-linux).
- */
-export async function pinCores(): Promise<Pinning | null> {
-  const cores = os.availableParallelism();
-  if (process.env.BENCH_PIN === '0' || cores < 2) return null;
-  const server = cores === 2 ? '0' : `0-${cores - 2}`;
-  const generator = String(cores - 1);
-  if (!(await run('taskset', ['-a', '-p', '-c', server, String(process.pid)]))) return null;
-  pinning = { server, generator };
-  return pinning;
-}
-
 export function runWrk(run: WrkRun): Promise<WrkResult> {
   const threads = Math.min(run.threads, run.connections);
   const args = ['-t', String(threads), '-c', String(run.connections), '-d', `${run.seconds}s`, '--timeout', '10s', '-s', SCRIPT, run.url];
   const env = { ...process.env, KEYOPS_WRK_MODE: run.mode, KEYOPS_WRK_ITEMS: run.itemsFile, KEYOPS_WRK_TOKEN: run.token, KEYOPS_WRK_THREADS: String(threads), KEYOPS_WRK_DELAY_MS: String(run.delayMs ?? 0) };
   return new Promise((resolve, reject) => {
-    const child = spawn(...onCores(pinning?.generator, WRK, args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...onCores(pinned()?.generator, WRK, args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -187,7 +151,7 @@ export async function startStaticResponder(): Promise<StaticResponder> {
     '}',
   ].join('\n');
   await writeFile(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn(...onCores(pinning?.server, NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr']), { stdio: 'ignore' });
+  const child = spawn(...onCores(pinned()?.server, NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr']), { stdio: 'ignore' });
   const started = await Promise.race([
     new Promise<boolean>((resolve) => child.once('error', () => resolve(false))),
     waitForPort(port, 5000).then(() => true, () => false),
@@ -207,7 +171,7 @@ export async function startStaticResponder(): Promise<StaticResponder> {
   child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
   // No nginx: a tiny Node server in its own process, the fastest answer Node itself can give.
-  const node = spawn(...onCores(pinning?.server, process.execPath, ['-e', `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(200,{'content-type':'application/json','content-length':11}).end('{"ok":true}'))}).listen(${port},'127.0.0.1')`]), { stdio: 'ignore' });
+  const node = spawn(...onCores(pinned()?.server, process.execPath, ['-e', `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(200,{'content-type':'application/json','content-length':11}).end('{"ok":true}'))}).listen(${port},'127.0.0.1')`]), { stdio: 'ignore' });
   await waitForPort(port, 5000);
   return {
     url: `http://127.0.0.1:${port}`,
