@@ -50,18 +50,27 @@ describe('npm start with nothing configured', () => {
     expect(serversOf(dataDir)).toBe('');
     expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
 
-    const second = await spawnKeyops({ entry: 'keyops', env, readyTimeoutMs: 90_000 });
+    const second = await spawnKeyops({ entry: 'keyops', env, readyTimeoutMs: 90_000, ownGroup: true });
+    let third: Awaited<ReturnType<typeof spawnKeyops>> | undefined;
     try {
       expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
       // Same data folder: the database was reused, not initialised again.
       expect(second.logs.join('\n')).not.toContain('new cluster created');
       expect(second.logs.join('\n')).toContain('embedded postgres started');
+      // Ctrl-C: the terminal interrupts the whole group (keyops, its PostgreSQL, its Temporal) and
+      // npm gives the prompt back at once, so the person starts keyops again while the last one is
+      // still stopping. The new one waits for it rather than failing on a server "already running".
+      second.interruptGroup();
+      third = await spawnKeyops({ entry: 'keyops', env, readyTimeoutMs: 90_000 });
+      expect(await second.exit()).toBe(0);
+      expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
     } finally {
-      expect(await second.stop()).toBe(0);
+      if (second.child.exitCode === null) await second.stop();
+      if (third) expect(await third.stop()).toBe(0);
     }
     expect(serversOf(dataDir)).toBe('');
-    // Two cold starts of PostgreSQL, Temporal and keyops, and two clean stops.
-  }, 240_000);
+    // Three starts of PostgreSQL, Temporal and keyops, two clean stops and a Ctrl-C.
+  }, 300_000);
 
   it('refuses to start with a bad policy file, naming the file, line and field', async () => {
     await expect(spawnKeyops({ entry: 'keyops', env: { ...env, POLICY_FILE: path.resolve(__dirname, 'fixtures/bad-policy.yaml') } })).rejects.toThrow(/bad-policy\.yaml:\d+: .*environments\.0\.defaultLifetime/);

@@ -15,6 +15,10 @@ export interface KeyopsProcess {
   child: ChildProcess;
   /** SIGTERM, then wait for a clean exit (SIGKILL after 15 s). Resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited (SIGKILL after `timeoutMs`). */
+  exit(timeoutMs?: number): Promise<number | null>;
+  /** Ctrl-C in a terminal: SIGINT to every process of the group (with `ownGroup`), without waiting. */
+  interruptGroup(): void;
 }
 
 export async function spawnKeyops(options: {
@@ -27,6 +31,8 @@ export async function spawnKeyops(options: {
   fromDist?: boolean;
   /** A built image's command instead (test/container): `node` is this Node. */
   command?: { argv: readonly string[]; cwd: string; uid?: number; gid?: number };
+  /** A process group of its own, as a terminal's foreground job has (for interruptGroup). */
+  ownGroup?: boolean;
 }): Promise<KeyopsProcess> {
   // Node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child through
   // a 30 ms handshake and SIGKILLs a child slow to answer (exit 143 on a loaded machine), so the
@@ -41,6 +47,7 @@ export async function spawnKeyops(options: {
     gid: options.command?.gid,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', KEYOPS_ENV_FILE: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup ?? false,
   });
   const logs: string[] = [];
   // KEYOPS_TEST_LOGS=1 echoes the process's logs while debugging a test or a bench.
@@ -67,6 +74,12 @@ export async function spawnKeyops(options: {
     });
   });
   const url = await ready;
+  const exit = async (timeoutMs = 15_000): Promise<number | null> => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
   return {
     url,
     logs,
@@ -74,10 +87,11 @@ export async function spawnKeyops(options: {
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
+      return exit(15_000);
+    },
+    exit,
+    interruptGroup() {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
     },
   };
 }
