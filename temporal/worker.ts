@@ -34,6 +34,11 @@ export async function createWorker(options: {
     ...chooseWorkflowSource({ workflowBundle: options.workflowBundle, log: options.log }),
     // Give in-flight activities time to finish on SIGTERM; anything left is retried elsewhere.
     shutdownGraceTime: '10s',
+    // A timer that fires while the worker that ran the workflow last is dead (a crash, kill -9)
+    // waits this long on that worker's sticky queue before any worker may take it: a key on screen
+    // stayed there 10 s longer than its display time with the SDK's default. A live worker takes
+    // its sticky tasks in milliseconds; a slower one only costs a replay from history.
+    stickyQueueScheduleToStartTimeout: '3s',
     ...(options.concurrency?.activities ? { maxConcurrentActivityTaskExecutions: options.concurrency.activities } : {}),
     ...(options.concurrency?.workflowTasks ? { maxConcurrentWorkflowTaskExecutions: options.concurrency.workflowTasks } : {}),
     // Most workflows are key lifecycles that sleep for days between two steps: keeping them all
