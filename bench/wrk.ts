@@ -12,17 +12,16 @@
  * pinned them.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/gateways';
+import { NGINX, writeNginxConf } from '../test/support/nginx';
 import { onCores, pinned } from './pinning';
 
 const SCRIPT = path.join(__dirname, 'wrk', 'keyops.lua');
 const WRK = process.env.WRK_PATH ?? 'wrk';
-const NGINX = process.env.NGINX_PATH ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
 
 export type WrkMode = 'verify' | 'authorize' | 'body';
 
@@ -135,23 +134,12 @@ async function waitForPort(port: number, deadlineMs: number): Promise<void> {
 export async function startStaticResponder(): Promise<StaticResponder> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'keyops-bench-nginx-'));
-  await mkdir(path.join(dir, 'temp'));
-  const temp = (name: string): string => `${name}_temp_path ${path.join(dir, 'temp', name)};`;
-  const conf = [
-    'daemon off;',
-    'worker_processes 1;',
-    `pid ${path.join(dir, 'nginx.pid')};`,
-    'error_log stderr error;',
-    'events { worker_connections 1024; }',
-    'http {',
-    '  access_log off;',
-    '  keepalive_requests 1000000;',
-    `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
-    `  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"ok":true}'; } }`,
-    '}',
-  ].join('\n');
-  await writeFile(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn(...onCores(pinned()?.server, NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr']), { stdio: 'ignore' });
+  const args = await writeNginxConf(dir, {
+    workerConnections: 1024,
+    errorLevel: 'error',
+    http: ['access_log off;', 'keepalive_requests 1000000;', `server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"ok":true}'; } }`],
+  });
+  const child = spawn(...onCores(pinned()?.server, NGINX, args), { stdio: 'ignore' });
   const started = await Promise.race([
     new Promise<boolean>((resolve) => child.once('error', () => resolve(false))),
     waitForPort(port, 5000).then(() => true, () => false),

@@ -5,17 +5,15 @@
  * the replacements fail loudly instead of testing something else.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './eventually';
+import { NGINX, writeNginxConf } from './nginx';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples/gateways');
-/** Debian puts nginx in /usr/sbin, which is not on every user's PATH. */
-export const NGINX = process.env.NGINX_PATH ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
 
 export interface GatewayTargets {
   /** keyops's API, `host:port`. */
@@ -57,24 +55,8 @@ export async function startNginx(targets: GatewayTargets): Promise<RunningGatewa
     fillIn(site, 'nginx/keyops.conf', [['127.0.0.1:3001', targets.keyops], ['127.0.0.1:8080', targets.upstream], ['listen 8000;', `listen 127.0.0.1:${port};`], ['CHANGE-ME', targets.token]]),
   );
   await writeFile(path.join(dir, 'keyops-auth.conf'), await readFile(path.join(EXAMPLES, 'nginx/keyops-auth.conf'), 'utf8'));
-  await mkdir(path.join(dir, 'temp'));
-  const temp = (name: string): string => `${name}_temp_path ${path.join(dir, 'temp', name)};`;
-  await writeFile(
-    path.join(dir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'worker_processes 1;',
-      `pid ${path.join(dir, 'nginx.pid')};`,
-      'error_log stderr warn;',
-      'events { worker_connections 512; }',
-      'http {',
-      '  access_log off;',
-      `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
-      '  include keyops.conf;',
-      '}',
-    ].join('\n'),
-  );
-  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = await writeNginxConf(dir, { http: ['access_log off;', 'include keyops.conf;'] });
+  const child = spawn(NGINX, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return running({ name: 'nginx', child, port, dir, stopSignal: 'SIGQUIT' });
 }
 

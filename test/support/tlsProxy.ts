@@ -6,10 +6,11 @@
  * The server certificate names `temporal.test` only, so clients must set the server name.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, NGINX, running } from './gateways';
+import { freePort, running } from './gateways';
+import { NGINX, writeNginxConf } from './nginx';
 
 export const TLS_SERVER_NAME = 'temporal.test';
 
@@ -46,37 +47,26 @@ export async function startTemporalTlsProxy(options: { temporalAddress: string }
   makeSigned(dir, { name: 'server', ca: 'ca', ext: `subjectAltName=DNS:${TLS_SERVER_NAME}\nextendedKeyUsage=serverAuth\n` });
   makeSigned(dir, { name: 'client', ca: 'ca', ext: 'extendedKeyUsage=clientAuth\n' });
   const [mtlsPort, tlsPort] = [await freePort(), await freePort()];
-  mkdirSync(path.join(dir, 'temp'));
-  const temp = (name: string): string => `${name}_temp_path ${path.join(dir, 'temp', name)};`;
   const server = (port: number, extra: string[]): string[] => [
-    '  server {',
-    `    listen 127.0.0.1:${port} ssl http2;`,
-    `    ssl_certificate ${path.join(dir, 'server.pem')};`,
-    `    ssl_certificate_key ${path.join(dir, 'server.key')};`,
-    ...extra.map((l) => `    ${l}`),
+    'server {',
+    `  listen 127.0.0.1:${port} ssl http2;`,
+    `  ssl_certificate ${path.join(dir, 'server.pem')};`,
+    `  ssl_certificate_key ${path.join(dir, 'server.key')};`,
+    ...extra.map((l) => `  ${l}`),
     // Workers long-poll for a minute and more.
-    '    location / { grpc_pass grpc://temporal; grpc_read_timeout 300s; grpc_send_timeout 300s; client_max_body_size 0; }',
-    '  }',
+    '  location / { grpc_pass grpc://temporal; grpc_read_timeout 300s; grpc_send_timeout 300s; client_max_body_size 0; }',
+    '}',
   ];
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'worker_processes 1;',
-      `pid ${path.join(dir, 'nginx.pid')};`,
-      'error_log stderr warn;',
-      'events { worker_connections 512; }',
-      'http {',
-      `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
-      "  log_format authorization '$http_authorization';",
-      '  access_log off;',
-      `  upstream temporal { server ${options.temporalAddress}; keepalive 16; }`,
+  const args = await writeNginxConf(dir, {
+    http: [
+      "log_format authorization '$http_authorization';",
+      'access_log off;',
+      `upstream temporal { server ${options.temporalAddress}; keepalive 16; }`,
       ...server(mtlsPort, [`ssl_client_certificate ${path.join(dir, 'ca.pem')};`, 'ssl_verify_client on;']),
       ...server(tlsPort, [`access_log ${path.join(dir, 'authorization.log')} authorization;`]),
-      '}',
-    ].join('\n'),
-  );
-  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ],
+  });
+  const child = spawn(NGINX, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const gateway = await running({ name: 'nginx', child, port: mtlsPort, dir, stopSignal: 'SIGQUIT' });
   return {
     mtls: `127.0.0.1:${mtlsPort}`,
