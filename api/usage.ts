@@ -95,6 +95,8 @@ function upsertUsage(resolution: (typeof RESOLUTIONS)[number], rows: ReturnType<
 export const MAX_PENDING_CELLS = 100_000;
 /** Keys (or key-minutes) a flush statement carries; between two, requests waiting are answered. */
 export const FLUSH_CHUNK = 500;
+/** Keys remembered as used (no first call to look for); past this the memory starts over. */
+const MAX_KNOWN_USED = 1_000_000;
 
 /** Runs `send` on each chunk of `items` in order; on a failure returns the items not written (that chunk and the rest). */
 async function inChunks<T>(items: readonly T[], send: (chunk: T[]) => Promise<unknown>): Promise<{ unwritten: T[]; error: unknown }> {
@@ -108,8 +110,6 @@ async function inChunks<T>(items: readonly T[], send: (chunk: T[]) => Promise<un
   }
   return { unwritten: [], error: null };
 }
-/** Keys remembered as used (no first call to look for); past this the memory starts over. */
-const MAX_KNOWN_USED = 1_000_000;
 
 interface FirstCallSeen {
   at: Date;

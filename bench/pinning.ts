@@ -41,6 +41,12 @@ function run(command: string, args: string[]): Promise<boolean> {
   });
 }
 
+/** The processes `pid` forked (PostgreSQL's backends and helpers are the postmaster's children). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return text.trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
 /** The postmaster's pid and its children's, when the server at `databaseUrl` runs on this machine and lets us read its data folder. */
 async function localPostgres(databaseUrl: string): Promise<number[]> {
   const client = new Client({ connectionString: databaseUrl });
@@ -49,8 +55,7 @@ async function localPostgres(databaseUrl: string): Promise<number[]> {
     const { rows } = await client.query<{ dir: string }>('SELECT current_setting($1) AS dir', ['data_directory']);
     const postmaster = Number((await readFile(`${rows[0]?.dir}/postmaster.pid`, 'utf8')).split('\n')[0]);
     if (!Number.isInteger(postmaster) || postmaster <= 0) return [];
-    const children = (await readFile(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
-    return [postmaster, ...children];
+    return [postmaster, ...(await childrenOf(postmaster))];
   } catch {
     return [];
   } finally {
@@ -76,7 +81,7 @@ export async function unpin(): Promise<void> {
   const all = `0-${machineCores() - 1}`;
   // Backends forked meanwhile inherited the postmaster's cores: every child gets them back too.
   const postmaster = pinning.database[0];
-  const children = postmaster === undefined ? [] : await readFile(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').then((t) => t.trim().split(/\s+/).filter(Boolean).map(Number), () => []);
+  const children = postmaster === undefined ? [] : await childrenOf(postmaster);
   for (const pid of new Set([...pinning.database, ...children])) await run('taskset', ['-a', '-p', '-c', all, String(pid)]);
   pinning = null;
 }
