@@ -46,7 +46,11 @@ export function registerDenySubmission(app: App, deps: BotDeps): void {
     }
 
     await ack({ response_action: 'update', view: buildNoticeModal({ title: 'Deny request', text: ':hourglass_flowing_sand: Recording your denial… keyops is catching up after a restart; this takes a few seconds.' }) });
-    const sent = await decision;
+    const sent = await decision.catch(async (error: unknown) => {
+      // Not left saying "Recording…": the person learns nothing was recorded, and the error is logged as any other.
+      await client.views.update({ view_id: view.id, view: buildNoticeModal({ title: 'Deny request', text: 'keyops could not record your denial, so nothing changed. Close this and click Deny again.' }) });
+      throw error;
+    });
     const text = sent.ok ? ':no_entry: Denied. The requester has been told why, and no key will be created.' : `Nothing was recorded. ${await audited(sent.refusal, sent.request)}`;
     await client.views.update({ view_id: view.id, view: buildNoticeModal({ title: 'Deny request', text }) });
     if (sent.ok) deps.log.info('request denied', { requestId: form.requestId, approverId: userId, late: true });
